@@ -1,0 +1,21 @@
+"""ae_tutorial: the classic TF1 MNIST autoencoder, faithfully on TensorFlow 2 / Keras 3.
+
+The companion package of the ae-tutorial book. Every public name is re-exported here;
+the book's chapters use only these.
+"""
+
+from ._tf import tf  # noqa: F401  (first: imports TensorFlow without its start-up noise)
+from .config import SeedConfig
+from .data import DataSet, Datasets, read_data_sets
+from .losses import mse
+from .model import Autoencoder, Decoder, Encoder
+from .optim import RMSProp
+from .plot import canvas, plot_canvas, plot_loss, plot_reconstructions
+from .train import make_train_step, train
+
+__version__ = "0.1.0"
+__all__ = [
+    "SeedConfig", "DataSet", "Datasets", "read_data_sets", "mse", "Autoencoder", "Decoder",
+    "Encoder", "RMSProp", "canvas", "plot_canvas", "plot_loss", "plot_reconstructions",
+    "make_train_step", "train",
+]

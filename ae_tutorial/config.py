@@ -1,0 +1,36 @@
+"""The seed's hyperparameters in one frozen dataclass (chapter "The data" onwards)."""
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class SeedConfig:
+    """Every number of the TF1 seed, plus the random seed that makes a run repeatable.
+
+    Introduced in the book's first chapter; ``SeedConfig()`` is the seed exactly.
+    """
+
+    learning_rate: float = 0.01  # RMSPropOptimizer(learning_rate)
+    num_steps: int = 30_000  # training steps (one minibatch each)
+    batch_size: int = 256  # images per minibatch
+    display_step: int = 1_000  # print the minibatch loss every this many steps
+    examples_to_show: int = 10  # defined by the seed, never used there
+    num_hidden_1: int = 256  # 1st layer num features
+    num_hidden_2: int = 128  # 2nd layer num features (the latent dim)
+    num_input: int = 784  # MNIST data input (img shape: 28*28)
+    init_mean: float = 0.0  # tf.random_normal's mean, for weights and biases
+    init_stddev: float = 1.0  # tf.random_normal's stddev, for weights and biases
+    seed: int = 0  # seeds the initial weights and the batch order
+
+    def __post_init__(self):
+        for name in ("num_steps", "batch_size", "display_step", "num_hidden_1",
+                     "num_hidden_2", "num_input"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value <= 0:
+                raise ValueError(f"SeedConfig.{name} must be a positive integer, got {value!r}")
+        if not self.learning_rate > 0:
+            raise ValueError(f"SeedConfig.learning_rate must be > 0, got {self.learning_rate!r}")
+
+    def to_dict(self):
+        """Return the fields as a plain ``dict`` (for cache keys and tables)."""
+        return asdict(self)

@@ -1,0 +1,90 @@
+"""MNIST as TF1's ``input_data.read_data_sets`` served it (chapter "The data")."""
+
+from collections import namedtuple
+
+import numpy as np
+
+from .mnist import fetch, load_idx
+
+Datasets = namedtuple("Datasets", ["train", "validation", "test"])
+NUM_CLASSES = 10
+
+
+class DataSet:
+    """Images and labels with TF1's ``next_batch``: reshuffled every epoch, the first too.
+
+    ``images`` is float32 of shape (N, 784) in [0, 1]; ``labels`` is uint8 of shape (N,),
+    or float32 of shape (N, 10) when one-hot. The arrays keep their original order;
+    the shuffling lives in a permutation, so ``next_batch`` only gathers the batch.
+    """
+
+    def __init__(self, images, labels, seed=None):
+        images, labels = np.asarray(images), np.asarray(labels)
+        if images.ndim != 2 or len(images) != len(labels):
+            raise ValueError(f"DataSet needs images of shape (N, D) and N labels; got "
+                             f"images {images.shape} and labels {labels.shape}")
+        if len(images) == 0:
+            raise ValueError("DataSet needs at least one example; got 0")
+        self.images, self.labels = images, labels
+        self.num_examples = len(images)
+        self.epochs_completed = 0
+        self._index_in_epoch = 0
+        self._order = np.arange(self.num_examples)
+        self._rng = np.random.default_rng(seed)
+
+    def _reshuffle(self):
+        self._order = self._order[self._rng.permutation(self.num_examples)]
+
+    def next_batch_indices(self, batch_size):
+        """Row indices into ``images`` of the next batch, exactly as ``next_batch`` draws it."""
+        if not isinstance(batch_size, (int, np.integer)) or not 0 < batch_size <= self.num_examples:
+            raise ValueError(f"batch_size must be an integer in 1..{self.num_examples} "
+                             f"(the number of examples), got {batch_size!r}")
+        start = self._index_in_epoch
+        if self.epochs_completed == 0 and start == 0:
+            self._reshuffle()  # TF1 shuffles before the first epoch too
+        if start + batch_size <= self.num_examples:
+            self._index_in_epoch += batch_size
+            return self._order[start:self._index_in_epoch]
+        rest = self._order[start:]  # the end of the old epoch ...
+        self.epochs_completed += 1
+        self._reshuffle()
+        self._index_in_epoch = batch_size - len(rest)
+        return np.concatenate([rest, self._order[:self._index_in_epoch]])  # ... plus the new
+
+    def next_batch(self, batch_size):
+        """The next ``(images, labels)`` batch, with TF1's semantics."""
+        indices = self.next_batch_indices(batch_size)
+        return self.images[indices], self.labels[indices]
+
+
+def _load_pair(prefix, data_dir, count):
+    images = load_idx(fetch(f"{prefix}-images-idx3-ubyte.gz", data_dir))
+    labels = load_idx(fetch(f"{prefix}-labels-idx1-ubyte.gz", data_dir))
+    if images.shape != (count, 28, 28) or labels.shape != (count,):
+        raise ValueError(f"MNIST {prefix} files hold images {images.shape} and labels "
+                         f"{labels.shape}; expected ({count}, 28, 28) and ({count},)")
+    # TF1 converted with astype(float32) and then multiplied by 1/255 in float32.
+    return images.reshape(count, 784).astype(np.float32) * np.float32(1.0 / 255.0), labels
+
+
+def read_data_sets(data_dir=None, one_hot=False, validation_size=5000, seed=None):
+    """Load MNIST like TF1's ``input_data.read_data_sets`` and return ``Datasets``.
+
+    Train holds the last 60,000 - ``validation_size`` training images, validation the
+    first ``validation_size``, test all 10,000. ``seed`` seeds each set's batch order
+    (train with ``seed``, validation and test with seeds derived from it).
+    """
+    train_x, train_y = _load_pair("train", data_dir, 60_000)
+    test_x, test_y = _load_pair("t10k", data_dir, 10_000)
+    if not isinstance(validation_size, int) or not 0 <= validation_size < 60_000:
+        raise ValueError(f"validation_size must be an integer in 0..59999, got {validation_size!r}")
+    if one_hot:
+        train_y, test_y = (np.eye(NUM_CLASSES, dtype=np.float32)[y] for y in (train_y, test_y))
+    seeds = np.random.SeedSequence(seed).spawn(2) if seed is not None else (None, None)
+    v = validation_size
+    return Datasets(
+        train=DataSet(train_x[v:], train_y[v:], seed=seed),
+        validation=DataSet(train_x[:v], train_y[:v], seed=seeds[0]) if v else None,
+        test=DataSet(test_x, test_y, seed=seeds[1]),
+    )

@@ -1,0 +1,110 @@
+"""The four canonical MNIST files: where they live, their digests, and the IDX parser.
+
+Chapter "The data" introduces this module. Each file is looked up in ``data_dir``,
+else in the folder named by ``$AE_TUTORIAL_MNIST_DIR``, else in a user cache folder;
+a missing file is downloaded from the mirror the TF1 example used. Every file is
+checked against its SHA-256 before a byte of it is parsed.
+"""
+
+import gzip
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+MIRROR = "https://storage.googleapis.com/cvdf-datasets/mnist/"
+ENV_VAR = "AE_TUTORIAL_MNIST_DIR"
+SHA256 = {
+    "train-images-idx3-ubyte.gz": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+    "train-labels-idx1-ubyte.gz": "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+    "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+}
+IDX_MAGIC = {2049: 1, 2051: 3}  # labels: 1 dimension; images: 3 dimensions
+
+
+def default_data_dir():
+    """The folder MNIST is read from when ``data_dir`` is not given."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    keras_home = os.environ.get("KERAS_HOME", os.path.join("~", ".keras"))
+    return Path(keras_home, "datasets", "mnist-canonical").expanduser()
+
+
+def sha256_of(path):
+    """Hex SHA-256 digest of the file at ``path``."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def verify(path):
+    """Raise ``ValueError`` unless ``path`` has the canonical digest of its name."""
+    path = Path(path)
+    expected, actual = SHA256[path.name], sha256_of(path)
+    if actual != expected:
+        raise ValueError(
+            f"{path}: SHA-256 is {actual}, expected {expected}. The file is damaged or "
+            f"not the canonical MNIST file; delete it (rm '{path}') and load again to "
+            f"download a fresh copy from {MIRROR}.")
+    return path
+
+
+def download(name, data_dir):
+    """Download ``name`` into ``data_dir`` atomically; only a verified file is kept."""
+    from keras.utils import get_file
+
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".download-", dir=data_dir)
+    try:
+        got = get_file(name, origin=MIRROR + name, file_hash=SHA256[name],
+                       hash_algorithm="sha256", cache_dir=staging, cache_subdir=".")
+        verify(got)
+        os.replace(got, data_dir / name)
+    except Exception as error:
+        raise OSError(
+            f"{data_dir / name}: missing, and downloading it from {MIRROR + name} failed "
+            f"({error}). Put the canonical file there, or set ${ENV_VAR} to a folder "
+            "holding the four MNIST .gz files.") from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return data_dir / name
+
+
+def fetch(name, data_dir=None):
+    """Path of the verified file ``name``, downloading it if it is missing."""
+    if name not in SHA256:
+        raise ValueError(f"{name!r} is not an MNIST file; expected one of {sorted(SHA256)}")
+    path = Path(data_dir if data_dir is not None else default_data_dir()) / name
+    return verify(path) if path.exists() else download(name, path.parent)
+
+
+def parse_idx(data, name="<bytes>"):
+    """Parse the bytes of an uncompressed IDX1 or IDX3 file into a ``uint8`` array."""
+    if len(data) < 4 or data[:2] != b"\0\0" or data[2] != 0x08:
+        raise ValueError(f"{name}: not an unsigned-byte IDX file (first bytes {data[:4]!r})")
+    magic = int.from_bytes(data[:4], "big")
+    ndim = IDX_MAGIC.get(magic)
+    if ndim is None:
+        raise ValueError(f"{name}: IDX magic {magic}, expected 2049 (labels) or 2051 (images)")
+    header = 4 + 4 * ndim
+    if len(data) < header:
+        raise ValueError(f"{name}: header truncated ({len(data)} bytes, expected {header})")
+    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    if len(data) != header + int(np.prod(shape)):
+        raise ValueError(f"{name}: {len(data) - header} data bytes, expected "
+                         f"{int(np.prod(shape))} for shape {shape}")
+    return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
+
+
+def load_idx(path):
+    """Read and parse a gzipped IDX file (``ValueError`` naming the file if it is bad)."""
+    try:
+        with gzip.open(path, "rb") as f:
+            data = f.read()
+    except (OSError, EOFError) as error:
+        raise ValueError(f"{path}: not a complete gzip file ({error})") from error
+    return parse_idx(data, name=str(path))

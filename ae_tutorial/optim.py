@@ -1,0 +1,50 @@
+"""TF1's ``RMSPropOptimizer`` as a Keras 3 optimizer (chapter "RMSProp")."""
+
+import keras
+from keras import ops
+
+
+class RMSProp(keras.optimizers.Optimizer):
+    """RMSProp with TF1's semantics, usable wherever a Keras optimizer is.
+
+    For each variable ``v`` with gradient ``g`` (TF1's ``ApplyRMSProp`` kernel)::
+
+        ms  <- ms + (g * g - ms) * (1 - rho)          # ms starts at ONES
+        mom <- momentum * mom + lr * g / sqrt(ms + epsilon)
+        v   <- v - mom
+
+    Keras' own ``RMSprop`` starts ``ms`` at zeros and puts ``epsilon = 1e-7`` outside
+    the square root, so its first steps are about three times larger: it is not the
+    seed's optimiser. Defaults are ``tf.train.RMSPropOptimizer``'s.
+    """
+
+    def __init__(self, learning_rate=0.01, rho=0.9, momentum=0.0, epsilon=1e-10,
+                 name="rmsprop_tf1", **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        if not 0.0 <= rho < 1.0 or not 0.0 <= momentum < 1.0 or not epsilon >= 0.0:
+            raise ValueError(f"RMSProp needs 0 <= rho < 1, 0 <= momentum < 1, epsilon >= 0; "
+                             f"got rho={rho}, momentum={momentum}, epsilon={epsilon}")
+        self.rho, self.momentum, self.epsilon = rho, momentum, epsilon
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._ms = [self.add_variable_from_reference(v, "ms", initializer="ones")
+                    for v in var_list]
+        self._mom = [self.add_variable_from_reference(v, "momentum") for v in var_list]
+
+    def update_step(self, gradient, variable, learning_rate):
+        index = self._get_variable_index(variable)
+        ms, mom = self._ms[index], self._mom[index]
+        lr = ops.cast(learning_rate, variable.dtype)
+        g = ops.cast(gradient, variable.dtype)
+        self.assign_add(ms, ops.multiply(ops.subtract(ops.square(g), ms), 1.0 - self.rho))
+        step = ops.divide(ops.multiply(g, lr), ops.sqrt(ops.add(ms, self.epsilon)))
+        self.assign(mom, ops.add(ops.multiply(mom, self.momentum), step))
+        self.assign_sub(variable, mom)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(rho=self.rho, momentum=self.momentum, epsilon=self.epsilon)
+        return config

@@ -1,0 +1,101 @@
+"""The seed's training loop on TensorFlow 2 (chapter "The training loop")."""
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from ._tf import tf
+from .config import SeedConfig
+from .losses import mse
+from .optim import RMSProp
+
+
+def make_train_step(model, optimizer):
+    """One RMSProp step on a batch ``x`` (float32, (batch, 784)); returns that batch's loss.
+
+    As in the seed's ``sess.run([optimizer, loss])``, the loss is the one computed in the
+    same forward pass as the gradient, i.e. before the update.
+    """
+    variables = model.trainable_variables
+
+    def train_step(x):
+        with tf.GradientTape() as tape:
+            loss = mse(x, model(x))
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return loss
+
+    return train_step
+
+
+def make_train_chunk(train_step, images):
+    """Compile many steps into one call: ``indices`` (steps, batch) rows of ``images``.
+
+    The images stay on the device; each step gathers its batch inside the graph, so a
+    chunk of a thousand steps costs one host round trip. Returns the losses (steps,).
+    """
+    images = tf.constant(images)
+
+    @tf.function
+    def train_chunk(indices):
+        losses = tf.TensorArray(tf.float32, size=tf.shape(indices)[0])
+        for i in tf.range(tf.shape(indices)[0]):
+            losses = losses.write(i, train_step(tf.gather(images, indices[i])))
+        return losses.stack()
+
+    return train_chunk
+
+
+def _chunks(num_steps, display_step):
+    """Split 1..num_steps into runs that end at every step the seed prints (1, k*display)."""
+    ends = sorted({1, num_steps, *range(display_step, num_steps + 1, display_step)})
+    return [(a + 1, b) for a, b in zip([0, *ends[:-1]], ends)]
+
+
+def _positive_int(name, value):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def train(model, dataset, config=SeedConfig(), optimizer=None, *, num_steps=None,
+          display_step=None, verbose=True, progress=None, fast=True):
+    """Train ``model`` on batches from ``dataset.next_batch`` as the seed does; return the history.
+
+    Prints ``Step 1000: Minibatch Loss: 0.146586`` at step 1 and every ``display_step``
+    (when ``verbose``). ``optimizer`` defaults to ``RMSProp(config.learning_rate)``.
+    ``dataset`` is any object with TF1's ``next_batch(n) -> (images, labels)``; a
+    ``DataSet`` takes the fast path (``fast=True``: batches gathered on the device,
+    many steps per compiled call), which draws exactly the same batches. The progress
+    bar shows on a terminal only (``progress=None``), never in a notebook's outputs.
+    Returns a list of ``(step, loss)`` for every step, the loss a Python float.
+    """
+    num_steps = _positive_int("num_steps", config.num_steps if num_steps is None else num_steps)
+    display_step = _positive_int(
+        "display_step", config.display_step if display_step is None else display_step)
+    batch_size = _positive_int("batch_size", config.batch_size)
+    optimizer = RMSProp(config.learning_rate) if optimizer is None else optimizer
+    optimizer.build(model.trainable_variables)
+    train_step = make_train_step(model, optimizer)
+    if fast and hasattr(dataset, "next_batch_indices"):
+        chunk = make_train_chunk(train_step, dataset.images)
+        draw = lambda n: chunk(np.stack([dataset.next_batch_indices(batch_size) for _ in range(n)]))
+    else:
+        step = tf.function(train_step)
+        draw = lambda n: [step(tf.constant(dataset.next_batch(batch_size)[0])) for _ in range(n)]
+    history = []
+    with tqdm(total=num_steps, unit="step", disable=None if progress is None else not progress,
+              desc="train") as bar:
+        for first, last in _chunks(num_steps, display_step):
+            losses = np.array(draw(last - first + 1), dtype=np.float32)
+            history += zip(range(first, last + 1), map(float, losses))
+            _check_finite(losses, first)
+            bar.update(last - first + 1)
+            if verbose and (last % display_step == 0 or last == 1):
+                tqdm.write("Step %i: Minibatch Loss: %f" % (last, losses[-1]))
+    return history
+
+
+def _check_finite(losses, first):
+    bad = np.flatnonzero(~np.isfinite(losses))
+    if bad.size:
+        raise FloatingPointError(f"the loss became {losses[bad[0]]} at step {first + bad[0]}; "
+                                 "lower the learning rate or check the input data")
