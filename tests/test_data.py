@@ -1,0 +1,106 @@
+"""The loaded sets against the published MNIST facts, and next_batch against TF1's code."""
+
+import numpy as np
+import pytest
+
+import ae_tutorial as ae
+
+
+def test_split_shapes_dtypes_and_range(mnist):
+    for ds, n in ((mnist.train, 55_000), (mnist.validation, 5_000), (mnist.test, 10_000)):
+        assert ds.images.shape == (n, 784) and ds.images.dtype == np.float32
+        assert ds.labels.shape == (n,) and ds.num_examples == n
+        assert ds.images.min() == 0.0 and ds.images.max() == 1.0
+
+
+def test_published_facts(mnist):
+    train_labels = np.concatenate([mnist.validation.labels, mnist.train.labels])
+    assert np.bincount(train_labels).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918,
+                                                  6265, 5851, 5949]
+    assert np.bincount(mnist.test.labels).tolist() == [980, 1135, 1032, 1010, 982, 892, 958,
+                                                       1028, 974, 1009]
+    train_images = np.concatenate([mnist.validation.images, mnist.train.images])
+    assert round(float(train_images.mean(dtype=np.float64)) * 255, 3) == 33.318
+    assert round(float(mnist.test.images.mean(dtype=np.float64)) * 255, 3) == 33.791
+    assert mnist.validation.labels[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    assert mnist.test.labels[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+
+
+def test_pixels_scaled_as_tf1(mnist_dir, mnist):
+    raw = ae.mnist.load_idx(mnist_dir / "t10k-images-idx3-ubyte.gz").reshape(10_000, 784)
+    expected = np.multiply(raw.astype(np.float32), np.float32(1.0 / 255.0))  # TF1's DataSet
+    np.testing.assert_array_equal(mnist.test.images, expected)
+
+
+def test_one_hot(mnist_dir):
+    sets = ae.read_data_sets(mnist_dir, one_hot=True, validation_size=100)
+    assert sets.train.labels.shape == (59_900, 10) and sets.validation.num_examples == 100
+    np.testing.assert_array_equal(sets.test.labels.argmax(1)[:3], [7, 2, 1])
+    assert (sets.test.labels.sum(1) == 1).all()
+
+
+class TF1DataSet:
+    """TF1's DataSet.next_batch, transcribed from tensorflow/.../datasets/mnist.py,
+    with numpy.random.shuffle(perm) replaced by the same permutation source as ours."""
+
+    def __init__(self, images, seed):
+        self._images, self._num_examples = images, len(images)
+        self._epochs_completed = self._index_in_epoch = 0
+        self._rng = np.random.default_rng(seed)
+
+    def next_batch(self, batch_size):
+        start = self._index_in_epoch
+        if self._epochs_completed == 0 and start == 0:
+            self._images = self._images[self._rng.permutation(self._num_examples)]
+        if start + batch_size > self._num_examples:
+            self._epochs_completed += 1
+            rest_num_examples = self._num_examples - start
+            images_rest_part = self._images[start:self._num_examples]
+            self._images = self._images[self._rng.permutation(self._num_examples)]
+            start = 0
+            self._index_in_epoch = batch_size - rest_num_examples
+            end = self._index_in_epoch
+            return np.concatenate((images_rest_part, self._images[start:end]), axis=0)
+        self._index_in_epoch += batch_size
+        return self._images[start:self._index_in_epoch]
+
+
+@pytest.mark.parametrize("n, batch_size", [(10, 3), (10, 5), (10, 10), (7, 4)])
+def test_next_batch_matches_tf1(n, batch_size):
+    images = np.arange(n, dtype=np.float32)[:, None] * np.ones((1, 2), np.float32)
+    ours, ref = ae.DataSet(images, np.arange(n), seed=5), TF1DataSet(images, seed=5)
+    for _ in range(4 * n):
+        x, y = ours.next_batch(batch_size)
+        np.testing.assert_array_equal(x, ref.next_batch(batch_size))
+        np.testing.assert_array_equal(x[:, 0], y)  # labels travel with their images
+    assert ours.epochs_completed == ref._epochs_completed > 0
+
+
+def test_epoch_boundary_batch_is_rest_plus_new_epoch():
+    ds = ae.DataSet(np.arange(10, dtype=np.float32)[:, None], np.arange(10), seed=0)
+    first = np.concatenate([ds.next_batch(4)[1], ds.next_batch(4)[1]])
+    crossing = ds.next_batch(4)[1]
+    assert ds.epochs_completed == 1
+    assert set(crossing[:2]) == set(range(10)) - set(first)  # the old epoch's last two
+    assert len(set(first) | set(crossing[:2])) == 10  # every image once per epoch
+
+
+def test_seeded_order_is_reproducible(mnist_dir):
+    a, b, c = (ae.read_data_sets(mnist_dir, seed=s).train for s in (1, 1, 2))
+    ia, ib, ic = (ds.next_batch_indices(256) for ds in (a, b, c))
+    np.testing.assert_array_equal(ia, ib)
+    assert not np.array_equal(ia, ic)
+
+
+@pytest.mark.parametrize("batch_size", [0, -3, 11, 2.0])
+def test_bad_batch_size(batch_size):
+    ds = ae.DataSet(np.zeros((10, 4), np.float32), np.zeros(10))
+    with pytest.raises(ValueError, match="batch_size"):
+        ds.next_batch(batch_size)
+
+
+def test_bad_arrays():
+    with pytest.raises(ValueError, match=r"images \(3, 4\) and labels \(2,\)"):
+        ae.DataSet(np.zeros((3, 4)), np.zeros(2))
+    with pytest.raises(ValueError, match="at least one example"):
+        ae.DataSet(np.zeros((0, 4)), np.zeros(0))

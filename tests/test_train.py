@@ -1,0 +1,71 @@
+"""The training loop: the seed's printed lines, falling loss, determinism, fast == plain."""
+
+import numpy as np
+import pytest
+
+import ae_tutorial as ae
+
+CONFIG = ae.SeedConfig(seed=3)
+
+
+def run(mnist_dir, steps=60, fast=True, verbose=False, display_step=20):
+    data = ae.read_data_sets(mnist_dir, seed=CONFIG.seed)
+    return ae.train(ae.Autoencoder(CONFIG), data.train, CONFIG, num_steps=steps,
+                    display_step=display_step, verbose=verbose, fast=fast)
+
+
+def test_prints_the_seed_lines(mnist_dir, capsys):
+    history = run(mnist_dir, steps=45, verbose=True)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [f"Step {s}: Minibatch Loss: {history[s - 1][1]:f}" for s in (1, 20, 40)]
+    assert [s for s, _ in history] == list(range(1, 46))
+
+
+def test_loss_falls_on_real_mnist(mnist_dir):
+    losses = np.array([loss for _, loss in run(mnist_dir, steps=300)])
+    assert 0.3 < losses[0] < 0.6  # sigmoid outputs of a random network: grey noise
+    assert losses[-20:].mean() < 0.6 * losses[:20].mean()
+
+
+def test_same_seed_same_losses(mnist_dir):
+    assert run(mnist_dir) == run(mnist_dir)
+
+
+def test_fast_path_equals_plain_path_step_by_step(mnist_dir):
+    assert run(mnist_dir, fast=True) == run(mnist_dir, fast=False)
+
+
+def test_any_next_batch_object_works(mnist_dir):
+    class Batches:  # TF1's interface only: next_batch(n) -> (images, labels)
+        def __init__(self):
+            self.inner = ae.read_data_sets(mnist_dir, seed=CONFIG.seed).train
+
+        def next_batch(self, n):
+            return self.inner.next_batch(n)
+
+    history = ae.train(ae.Autoencoder(CONFIG), Batches(), CONFIG, num_steps=60,
+                       display_step=20, verbose=False)
+    assert history == run(mnist_dir)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"num_steps": 0}, "num_steps must be a positive integer, got 0"),
+    ({"num_steps": 2.5}, "num_steps"),
+    ({"display_step": -1}, "display_step"),
+])
+def test_bad_arguments(mnist, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ae.train(ae.Autoencoder(CONFIG), mnist.test, CONFIG, **kwargs)
+
+
+def test_batch_larger_than_dataset():
+    tiny = ae.DataSet(np.zeros((10, 784), np.float32), np.zeros(10))
+    with pytest.raises(ValueError, match=r"batch_size must be an integer in 1..10"):
+        ae.train(ae.Autoencoder(CONFIG), tiny, CONFIG, num_steps=1)
+
+
+def test_nan_loss_names_the_step():
+    images = np.full((300, 784), np.nan, np.float32)
+    with pytest.raises(FloatingPointError, match="at step 1"):
+        ae.train(ae.Autoencoder(CONFIG), ae.DataSet(images, np.zeros(300)), CONFIG,
+                 num_steps=5, verbose=False)
