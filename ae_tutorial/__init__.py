@@ -5,17 +5,19 @@ the book's chapters use only these.
 """
 
 from ._tf import tf  # noqa: F401  (first: imports TensorFlow without its start-up noise)
+from .cache import Trained, trained
 from .config import SeedConfig
 from .data import DataSet, Datasets, read_data_sets
 from .losses import mse
 from .model import Autoencoder, Decoder, Encoder
 from .optim import RMSProp
 from .plot import canvas, plot_canvas, plot_loss, plot_reconstructions
+from .reference import TF1_PRINTED_LOSSES, tf1_losses
 from .train import make_train_step, train
 
 __version__ = "0.1.0"
 __all__ = [
     "SeedConfig", "DataSet", "Datasets", "read_data_sets", "mse", "Autoencoder", "Decoder",
     "Encoder", "RMSProp", "canvas", "plot_canvas", "plot_loss", "plot_reconstructions",
-    "make_train_step", "train",
+    "make_train_step", "train", "Trained", "trained", "TF1_PRINTED_LOSSES", "tf1_losses",
 ]

@@ -1,7 +1,7 @@
 """The seed's training loop on TensorFlow 2 (chapter "The training loop")."""
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from ._tf import tf
 from .config import SeedConfig

@@ -1,4 +1,5 @@
-"""ae_tutorial.RMSProp against TF1's own RMSPropOptimizer, run through tf.compat.v1."""
+"""ae_tutorial.RMSProp against TF1's own RMSPropOptimizer, run through tf.compat.v1
+(``ae_tutorial.reference.tf1_losses``: the seed's graph in a Session)."""
 
 import keras
 import numpy as np
@@ -8,23 +9,6 @@ import ae_tutorial as ae
 from ae_tutorial import tf
 
 STEPS = 25
-
-
-def tf1_run(initial_weights, batches, learning_rate=0.01):
-    """The seed's graph and tf.train.RMSPropOptimizer in a tf.compat.v1 Session."""
-    graph = tf.Graph()
-    with graph.as_default():
-        x = tf.compat.v1.placeholder("float", [None, 784])
-        variables = [tf.compat.v1.Variable(w) for w in initial_weights]
-        h = x
-        for w, b in zip(variables[::2], variables[1::2]):
-            h = tf.nn.sigmoid(tf.add(tf.matmul(h, w), b))
-        loss = tf.reduce_mean(tf.pow(x - h, 2))
-        optimizer = tf.compat.v1.train.RMSPropOptimizer(learning_rate).minimize(loss)
-        with tf.compat.v1.Session(graph=graph) as sess:
-            sess.run(tf.compat.v1.global_variables_initializer())
-            losses = [sess.run([optimizer, loss], {x: b})[1] for b in batches]
-            return np.array(losses), sess.run(variables)
 
 
 def keras_run(model, optimizer, batches):
@@ -38,7 +22,7 @@ def runs(mnist):
     config = ae.SeedConfig(seed=7)
     initial = ae.Autoencoder(config).get_weights()
     return {
-        "tf1": tf1_run(initial, batches),
+        "tf1": ae.reference.tf1_losses(initial, batches),
         "ours": keras_run(ae.Autoencoder(config), ae.RMSProp(0.01), batches),
         "keras": keras_run(ae.Autoencoder(config), keras.optimizers.RMSprop(0.01), batches),
     }
