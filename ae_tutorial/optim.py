@@ -13,9 +13,10 @@ class RMSProp(keras.optimizers.Optimizer):
         mom <- momentum * mom + lr * g / sqrt(ms + epsilon)
         v   <- v - mom
 
-    Keras' own ``RMSprop`` starts ``ms`` at zeros and puts ``epsilon = 1e-7`` outside
-    the square root, so its first steps are about three times larger: it is not the
-    seed's optimiser. Defaults are ``tf.train.RMSPropOptimizer``'s.
+    Keras' own ``RMSprop`` starts ``ms`` at zeros and uses ``epsilon = 1e-7`` (inside the
+    square root too), so for the seed's tiny gradients its first steps are thousands of
+    times larger: it is not the seed's optimiser. Defaults are
+    ``tf.train.RMSPropOptimizer``'s.
     """
 
     def __init__(self, learning_rate=0.01, rho=0.9, momentum=0.0, epsilon=1e-10,
