@@ -1,18 +1,11 @@
-"""Shared fixtures. MNIST comes from $AE_TUTORIAL_MNIST_DIR; in a checkout beside
-shared/ (development machines and CI) it defaults to ../shared/mnist, so plain
-``pytest --nbval`` works there. The kernels nbval starts inherit this environment."""
+"""Shared fixtures (the MNIST folder is set up by the root conftest.py)."""
 
 import os
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_MNIST = ROOT.parent / "shared" / "mnist"
-if SHARED_MNIST.is_dir():
-    os.environ.setdefault("AE_TUTORIAL_MNIST_DIR", str(SHARED_MNIST))
-
-import ae_tutorial as ae  # noqa: E402  (after the data folder is set)
+import ae_tutorial as ae
 
 
 @pytest.fixture(scope="session")
