@@ -34,7 +34,7 @@ def make_train_chunk(train_step, images):
     """
     images = tf.constant(images)
 
-    @tf.function
+    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)])  # one trace
     def train_chunk(indices):
         losses = tf.TensorArray(tf.float32, size=tf.shape(indices)[0])
         for i in tf.range(tf.shape(indices)[0]):
@@ -77,7 +77,8 @@ def train(model, dataset, config=SeedConfig(), optimizer=None, *, num_steps=None
     train_step = make_train_step(model, optimizer)
     if fast and hasattr(dataset, "next_batch_indices"):
         chunk = make_train_chunk(train_step, dataset.images)
-        draw = lambda n: chunk(np.stack([dataset.next_batch_indices(batch_size) for _ in range(n)]))
+        draw = lambda n: chunk(np.stack(
+            [dataset.next_batch_indices(batch_size) for _ in range(n)]).astype(np.int32))
     else:
         step = tf.function(train_step)
         draw = lambda n: [step(tf.constant(dataset.next_batch(batch_size)[0])) for _ in range(n)]
