@@ -1,7 +1,8 @@
 """Trained weights computed once and shared by the chapters (chapter "The training loop").
 
-An entry is keyed by the configuration and the library versions, so a changed
-hyperparameter or a new TensorFlow never reuses stale weights. Entries are written
+An entry is keyed by the configuration, the library versions and the source of the modules
+that train, so a changed hyperparameter, a new TensorFlow or a change to the training code
+never reuses stale weights. Entries are written
 to a temporary name and renamed into place, so a reader never sees half a file.
 Delete the folder to reproduce everything from scratch.
 """
@@ -39,9 +40,14 @@ def cache_dir():
     return Path(os.environ.get(ENV_VAR) or Path("~", ".cache", "ae_tutorial")).expanduser()
 
 
+TRAINING_MODULES = ("data.py", "model.py", "losses.py", "optim.py", "train.py")
+
+
 def cache_key(config):
-    """A short digest of ``config`` and the TensorFlow and Keras versions."""
-    blob = json.dumps([config.to_dict(), tf.__version__, keras.__version__], sort_keys=True)
+    """A short digest of ``config``, the TensorFlow and Keras versions and the training code."""
+    sources = [(Path(__file__).parent / name).read_text() for name in TRAINING_MODULES]
+    blob = json.dumps([config.to_dict(), tf.__version__, keras.__version__, sources],
+                      sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

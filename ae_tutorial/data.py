@@ -14,18 +14,23 @@ class DataSet:
     """Images and labels with TF1's ``next_batch``: reshuffled every epoch, the first too.
 
     ``images`` is float32 of shape (N, 784) in [0, 1]; ``labels`` is uint8 of shape (N,),
-    or float32 of shape (N, 10) when one-hot. The arrays keep their original order;
-    the shuffling lives in a permutation, so ``next_batch`` only gathers the batch.
+    or float32 of shape (N, 10) when one-hot. ``pixels``, when known, are the uint8 bytes
+    the images were scaled from (``images == pixels * float32(1/255)``): the training loop
+    keeps them on the device, a quarter of the memory. The arrays keep their original
+    order; the shuffling lives in a permutation, so ``next_batch`` only gathers the batch.
     """
 
-    def __init__(self, images, labels, seed=None):
+    def __init__(self, images, labels, seed=None, pixels=None):
         images, labels = np.asarray(images), np.asarray(labels)
         if images.ndim != 2 or len(images) != len(labels):
             raise ValueError(f"DataSet needs images of shape (N, D) and N labels; got "
                              f"images {images.shape} and labels {labels.shape}")
         if len(images) == 0:
             raise ValueError("DataSet needs at least one example; got 0")
-        self.images, self.labels = images, labels
+        if pixels is not None and (pixels.shape != images.shape or pixels.dtype != np.uint8):
+            raise ValueError(f"pixels must be uint8 of the images' shape {images.shape}; "
+                             f"got {pixels.dtype} {pixels.shape}")
+        self.images, self.labels, self.pixels = images, labels, pixels
         self.num_examples = len(images)
         self.epochs_completed = 0
         self._index_in_epoch = 0
@@ -59,13 +64,18 @@ class DataSet:
 
 
 def _load_pair(prefix, data_dir, count):
-    images = load_idx(fetch(f"{prefix}-images-idx3-ubyte.gz", data_dir))
+    """(images float32 (count, 784), labels uint8, pixels uint8 (count, 784))."""
+    pixels = load_idx(fetch(f"{prefix}-images-idx3-ubyte.gz", data_dir))
     labels = load_idx(fetch(f"{prefix}-labels-idx1-ubyte.gz", data_dir))
-    if images.shape != (count, 28, 28) or labels.shape != (count,):
-        raise ValueError(f"MNIST {prefix} files hold images {images.shape} and labels "
+    if pixels.shape != (count, 28, 28) or labels.shape != (count,):
+        raise ValueError(f"MNIST {prefix} files hold images {pixels.shape} and labels "
                          f"{labels.shape}; expected ({count}, 28, 28) and ({count},)")
-    # TF1 converted with astype(float32) and then multiplied by 1/255 in float32.
-    return images.reshape(count, 784).astype(np.float32) * np.float32(1.0 / 255.0), labels
+    pixels = pixels.reshape(count, 784)
+    # TF1 converted with astype(float32) and then multiplied by 1/255 in float32
+    # (in place here, which gives the same bits without a second copy of the images).
+    images = pixels.astype(np.float32)
+    images *= np.float32(1.0 / 255.0)
+    return images, labels, pixels
 
 
 def read_data_sets(data_dir=None, one_hot=False, validation_size=5000, seed=None):
@@ -75,8 +85,8 @@ def read_data_sets(data_dir=None, one_hot=False, validation_size=5000, seed=None
     first ``validation_size``, test all 10,000. ``seed`` seeds each set's batch order
     (train with ``seed``, validation and test with seeds derived from it).
     """
-    train_x, train_y = _load_pair("train", data_dir, 60_000)
-    test_x, test_y = _load_pair("t10k", data_dir, 10_000)
+    train_x, train_y, train_p = _load_pair("train", data_dir, 60_000)
+    test_x, test_y, test_p = _load_pair("t10k", data_dir, 10_000)
     if not isinstance(validation_size, int) or not 0 <= validation_size < 60_000:
         raise ValueError(f"validation_size must be an integer in 0..59999, got {validation_size!r}")
     if one_hot:
@@ -84,7 +94,7 @@ def read_data_sets(data_dir=None, one_hot=False, validation_size=5000, seed=None
     seeds = np.random.SeedSequence(seed).spawn(2) if seed is not None else (None, None)
     v = validation_size
     return Datasets(
-        train=DataSet(train_x[v:], train_y[v:], seed=seed),
-        validation=DataSet(train_x[:v], train_y[:v], seed=seeds[0]) if v else None,
-        test=DataSet(test_x, test_y, seed=seeds[1]),
+        train=DataSet(train_x[v:], train_y[v:], seed=seed, pixels=train_p[v:]),
+        validation=DataSet(train_x[:v], train_y[:v], seed=seeds[0], pixels=train_p[:v]) if v else None,
+        test=DataSet(test_x, test_y, seed=seeds[1], pixels=test_p),
     )

@@ -1,13 +1,14 @@
 """TF1's ``RMSPropOptimizer`` as a Keras 3 optimizer (chapter "RMSProp")."""
 
 import keras
-from keras import ops
+
+from ._tf import tf
 
 
 class RMSProp(keras.optimizers.Optimizer):
     """RMSProp with TF1's semantics, usable wherever a Keras optimizer is.
 
-    For each variable ``v`` with gradient ``g`` (TF1's ``ApplyRMSProp`` kernel)::
+    For each variable ``v`` with gradient ``g``, TF1's ``ApplyRMSProp`` kernel computes::
 
         ms  <- ms + (g * g - ms) * (1 - rho)          # ms starts at ONES
         mom <- momentum * mom + lr * g / sqrt(ms + epsilon)
@@ -16,7 +17,8 @@ class RMSProp(keras.optimizers.Optimizer):
     Keras' own ``RMSprop`` starts ``ms`` at zeros and uses ``epsilon = 1e-7`` (inside the
     square root too), so for the seed's tiny gradients its first steps are thousands of
     times larger: it is not the seed's optimiser. Defaults are
-    ``tf.train.RMSPropOptimizer``'s.
+    ``tf.train.RMSPropOptimizer``'s. Each update calls that very kernel, one fused pass
+    over the variable, so the updates are TF1's to the last bit.
     """
 
     def __init__(self, learning_rate=0.01, rho=0.9, momentum=0.0, epsilon=1e-10,
@@ -37,13 +39,12 @@ class RMSProp(keras.optimizers.Optimizer):
 
     def update_step(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)
-        ms, mom = self._ms[index], self._mom[index]
-        lr = ops.cast(learning_rate, variable.dtype)
-        g = ops.cast(gradient, variable.dtype)
-        self.assign_add(ms, ops.multiply(ops.subtract(ops.square(g), ms), 1.0 - self.rho))
-        step = ops.divide(ops.multiply(g, lr), ops.sqrt(ops.add(ms, self.epsilon)))
-        self.assign(mom, ops.add(ops.multiply(mom, self.momentum), step))
-        self.assign_sub(variable, mom)
+        dtype = variable.dtype
+        tf.raw_ops.ResourceApplyRMSProp(
+            var=variable.handle, ms=self._ms[index].handle, mom=self._mom[index].handle,
+            lr=tf.cast(learning_rate, dtype), rho=tf.constant(self.rho, dtype),
+            momentum=tf.constant(self.momentum, dtype), epsilon=tf.constant(self.epsilon, dtype),
+            grad=tf.cast(gradient, dtype))
 
     def get_config(self):
         config = super().get_config()

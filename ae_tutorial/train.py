@@ -26,19 +26,28 @@ def make_train_step(model, optimizer):
     return train_step
 
 
-def make_train_chunk(train_step, images):
+def make_train_chunk(train_step, images, jit_compile=True):
     """Compile many steps into one call: ``indices`` (steps, batch) rows of ``images``.
 
     The images stay on the device; each step gathers its batch inside the graph, so a
-    chunk of a thousand steps costs one host round trip. Returns the losses (steps,).
+    chunk of a thousand steps costs one host round trip, and XLA (``jit_compile``) fuses
+    each step's element-wise work into a few loops. ``images`` are float32 (N, 784), or
+    their uint8 bytes, a quarter of the memory, scaled per batch exactly as TF1 scaled
+    them (``float32(byte) * float32(1/255)``). Returns the losses (steps,).
     """
     images = tf.constant(images)
+    scale = tf.constant(1.0 / 255.0, tf.float32) if images.dtype == tf.uint8 else None
 
-    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)])  # one trace
+    def batch(rows):
+        x = tf.gather(images, rows)
+        return x if scale is None else tf.cast(x, tf.float32) * scale
+
+    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)],  # one trace
+                 jit_compile=jit_compile)
     def train_chunk(indices):
         losses = tf.TensorArray(tf.float32, size=tf.shape(indices)[0])
         for i in tf.range(tf.shape(indices)[0]):
-            losses = losses.write(i, train_step(tf.gather(images, indices[i])))
+            losses = losses.write(i, train_step(batch(indices[i])))
         return losses.stack()
 
     return train_chunk
@@ -76,7 +85,8 @@ def train(model, dataset, config=SeedConfig(), optimizer=None, *, num_steps=None
     optimizer.build(model.trainable_variables)
     train_step = make_train_step(model, optimizer)
     if fast and hasattr(dataset, "next_batch_indices"):
-        chunk = make_train_chunk(train_step, dataset.images)
+        pixels = getattr(dataset, "pixels", None)
+        chunk = make_train_chunk(train_step, dataset.images if pixels is None else pixels)
         draw = lambda n: chunk(np.stack(
             [dataset.next_batch_indices(batch_size) for _ in range(n)]).astype(np.int32))
     else:

@@ -30,6 +30,8 @@ def test_pixels_scaled_as_tf1(mnist_dir, mnist):
     raw = ae.mnist.load_idx(mnist_dir / "t10k-images-idx3-ubyte.gz").reshape(10_000, 784)
     expected = np.multiply(raw.astype(np.float32), np.float32(1.0 / 255.0))  # TF1's DataSet
     np.testing.assert_array_equal(mnist.test.images, expected)
+    np.testing.assert_array_equal(mnist.test.pixels, raw)  # the bytes, kept for the device
+    assert mnist.train.pixels.shape == (55_000, 784) and mnist.train.pixels.dtype == np.uint8
 
 
 def test_one_hot(mnist_dir):
@@ -104,3 +106,5 @@ def test_bad_arrays():
         ae.DataSet(np.zeros((3, 4)), np.zeros(2))
     with pytest.raises(ValueError, match="at least one example"):
         ae.DataSet(np.zeros((0, 4)), np.zeros(0))
+    with pytest.raises(ValueError, match=r"pixels must be uint8 of the images' shape \(3, 4\)"):
+        ae.DataSet(np.zeros((3, 4)), np.zeros(3), pixels=np.zeros((3, 4)))
