@@ -1,0 +1,190 @@
+"""Training speed, side by side, on this machine: the seed's TF1 loop, ae.train, Keras fit.
+
+Run from the repository root (MNIST as for the tests):
+
+    python benchmarks/train_speed.py            # the loops and matmul rates (about 2 minutes)
+    python benchmarks/train_speed.py --full     # also: the 30,000-step run's time and peak
+                                                # memory, imports, MNIST load, book build and
+                                                # pytest --nbval (about 10 more minutes)
+
+Every loop trains the seed's network (784-256-128-256-784, batch 256, TF1 RMSProp at 0.01)
+on the same data. Rates are steady-state: each loop runs SHORT and then SHORT + STEPS steps
+from a fresh start, and the rate is STEPS over the difference, so graph building and
+tracing cancel out; the median of REPEATS such measurements is printed. One training step
+is 6 x 468,368 parameters x 256 images = 0.719 GFLOP. The benchmark reports; it gates nothing.
+"""
+
+import argparse
+import platform
+
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+import ae_tutorial as ae
+from ae_tutorial import tf
+
+CONFIG = ae.SeedConfig()
+STEP_GFLOP = 6 * 468_368 * CONFIG.batch_size / 1e9
+SHORT, STEPS, REPEATS = 50, 1000, 5
+
+
+def steady_rates(runs):
+    """Median steps/s of each ``run(n)`` (which trains n steps from scratch), fixed costs
+    cancelled; the loops take turns, so a slow patch of a shared machine hits them all."""
+    rates = {name: [] for name in runs}
+    for _ in range(REPEATS):
+        for name, run in runs.items():
+            t0 = time.perf_counter(); run(SHORT); t1 = time.perf_counter()
+            run(SHORT + STEPS); t2 = time.perf_counter()
+            rates[name].append(STEPS / ((t2 - t1) - (t1 - t0)))
+    return {name: statistics.median(r) for name, r in rates.items()}
+
+
+def tf1_loop(data):
+    """The seed's loop: tf.compat.v1 graph, placeholder, feed_dict, RMSPropOptimizer, Session."""
+    initial = ae.Autoencoder(CONFIG).get_weights()
+
+    def run(n):
+        batches = (data.train.next_batch(CONFIG.batch_size)[0] for _ in range(n))
+        ae.tf1_losses(initial, batches, CONFIG.learning_rate)
+    return run
+
+
+def ae_train(data, fast=True):
+    def run(n):
+        ae.train(ae.Autoencoder(CONFIG), data.train, CONFIG, num_steps=n, display_step=n,
+                 verbose=False, fast=fast)
+    return run
+
+
+def keras_fit(data):
+    """Keras' own loop, Model.fit, with the same optimiser and loss (its own batch order)."""
+    images = tf.constant(data.train.images)
+    batches = (tf.data.Dataset.from_tensor_slices(images).shuffle(55_000, seed=0)
+               .batch(CONFIG.batch_size, drop_remainder=True).map(lambda x: (x, x)).repeat())
+
+    def run(n):
+        model = ae.Autoencoder(CONFIG)
+        model.compile(optimizer=ae.RMSProp(CONFIG.learning_rate), loss=ae.mse)
+        model.fit(batches, epochs=1, steps_per_epoch=n, shuffle=False, verbose=0)
+    return run
+
+
+# The twelve matrix products of one training step: (m, k) @ (k, n) for the forward pass,
+# and for each layer the two products of its backward pass (the first layer's input
+# gradient is not needed, but TF1 and Keras both skip it too, so it is left out).
+LAYERS = ((784, 256), (256, 128), (128, 256), (256, 784))
+B = CONFIG.batch_size
+STEP_MATMULS = ([(B, i, o) for i, o in LAYERS]                 # forward  x @ W
+                + [(i, B, o) for i, o in LAYERS]               # dW = x^T @ dy
+                + [(B, o, i) for i, o in LAYERS[1:]])          # dx = dy @ W^T
+
+
+def time_median(fn, repeats=REPEATS, number=20):
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - t0) / number)
+    return statistics.median(times)
+
+
+def numpy_step_matmuls():
+    rng = np.random.default_rng(0)
+    pairs = [(rng.random((m, k), np.float32), rng.random((k, n), np.float32))
+             for m, k, n in STEP_MATMULS]
+    return time_median(lambda: [a @ b for a, b in pairs])
+
+
+def tf_step_matmuls():
+    pairs = [(tf.random.uniform((m, k)), tf.random.uniform((k, n))) for m, k, n in STEP_MATMULS]
+
+    @tf.function
+    def products():
+        return tf.add_n([tf.reduce_sum(tf.matmul(a, b)[:1, :1]) for a, b in pairs])
+
+    return time_median(lambda: products().numpy())
+
+
+def square_rate(size=2048):
+    """GFLOP/s of one large square float32 product, NumPy and TensorFlow."""
+    a = np.random.default_rng(0).random((size, size), np.float32)
+    flop = 2 * size ** 3 / 1e9
+    ta, tb = tf.constant(a), tf.constant(a.T.copy())
+    product = tf.function(lambda: tf.reduce_sum(tf.matmul(ta, tb)[:1, :1]))
+    return (flop / time_median(lambda: a @ a, number=3),
+            flop / time_median(lambda: product().numpy(), number=3))
+
+
+def timed_command(command):
+    t0 = time.perf_counter()
+    done = subprocess.run(command, shell=True, capture_output=True, text=True)
+    if done.returncode != 0:
+        return f"failed ({command}: exit {done.returncode})"
+    return f"{time.perf_counter() - t0:.1f} s"
+
+
+def full_run_peak_memory():
+    """Seconds and peak resident memory (GiB) of the seed's 30,000 steps, in a fresh process."""
+    code = ("import resource, time, ae_tutorial as ae; c = ae.SeedConfig(); "
+            "d = ae.read_data_sets(seed=0); t = time.perf_counter(); "
+            "ae.train(ae.Autoencoder(c), d.train, c, verbose=False); "
+            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seconds, kib = out.stdout.split()
+    return float(seconds), int(kib) / 2 ** 20
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "unknown CPU"
+
+
+def main(full=False):
+    data = ae.read_data_sets(seed=0)
+    print(f"# {time.strftime('%Y-%m-%d')}, {cpu_model()}, {len(__import__('os').sched_getaffinity(0))} cores, "
+          f"TensorFlow {tf.__version__}, NumPy {np.__version__}")
+    loops = {"TF1 loop (seed's code)": tf1_loop(data), "ae.train": ae_train(data),
+             "ae.train (plain, fast=False)": ae_train(data, fast=False),
+             "Keras Model.fit": keras_fit(data)}
+    rates = steady_rates(loops)
+    roof_tf, roof_np = tf_step_matmuls(), numpy_step_matmuls()
+    square_np, square_tf = square_rate()
+    base = rates["TF1 loop (seed's code)"]
+    print(f"\n{'loop':<30}{'steps/s':>9}{'GFLOP/s':>9}{'x TF1':>7}{'of TF matmuls':>15}"
+          f"{'of NumPy square':>17}")
+    for name, rate in rates.items():
+        gflops = rate * STEP_GFLOP
+        print(f"{name:<30}{rate:>9.1f}{gflops:>9.1f}{rate / base:>7.2f}"
+              f"{rate * roof_tf:>15.0%}{gflops / square_np:>17.0%}")
+    print(f"\nthe step's 12 matmuls alone: TensorFlow {1 / roof_tf:.1f} steps/s, "
+          f"NumPy {1 / roof_np:.1f} steps/s")
+    print(f"one 2048 x 2048 matmul: NumPy {square_np:.1f} GFLOP/s, TensorFlow {square_tf:.1f} GFLOP/s")
+    print(f"(a step is {STEP_GFLOP:.3f} GFLOP by 6 x parameters x batch; its 12 matmuls are "
+          f"{sum(2 * m * k * n for m, k, n in STEP_MATMULS) / 1e9:.3f} GFLOP)")
+    if full:
+        seconds, gib = full_run_peak_memory()
+        print(f"\nseed's 30,000 steps with ae.train: {seconds:.0f} s, peak memory {gib:.2f} GiB")
+        py = sys.executable
+        print("import ae_tutorial:", timed_command(f"{py} -c 'import ae_tutorial'"))
+        print("load MNIST (warm):", timed_command(
+            f"{py} -c 'import ae_tutorial as ae, time; t = time.perf_counter(); "
+            "ae.read_data_sets(); print(time.perf_counter() - t)'"))
+        print("jupyter-book build book/:", timed_command("rm -rf book/_build && jupyter-book build book/"))
+        print("pytest --nbval:", timed_command("pytest --nbval -q"))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--full", action="store_true", help="also time the 30,000-step run, "
+                        "imports, MNIST loading, the book build and pytest --nbval")
+    main(parser.parse_args().full)
