@@ -15,13 +15,15 @@ is 6 x 468,368 parameters x 256 images = 0.719 GFLOP. The benchmark reports; it 
 """
 
 import argparse
+import os
 import platform
-
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
+import keras
 import numpy as np
 
 import ae_tutorial as ae
@@ -96,20 +98,29 @@ def time_median(fn, repeats=REPEATS, number=20):
 
 
 def numpy_step_matmuls():
+    """``run(n)``: the step's 12 products, n times, in NumPy."""
     rng = np.random.default_rng(0)
     pairs = [(rng.random((m, k), np.float32), rng.random((k, n), np.float32))
              for m, k, n in STEP_MATMULS]
-    return time_median(lambda: [a @ b for a, b in pairs])
+
+    def run(n):
+        for _ in range(n):
+            [a @ b for a, b in pairs]
+    return run
 
 
 def tf_step_matmuls():
+    """``run(n)``: the step's 12 products, n times, in one compiled TensorFlow graph."""
     pairs = [(tf.random.uniform((m, k)), tf.random.uniform((k, n))) for m, k, n in STEP_MATMULS]
 
     @tf.function
-    def products():
-        return tf.add_n([tf.reduce_sum(tf.matmul(a, b)[:1, :1]) for a, b in pairs])
+    def products(n):
+        total = tf.constant(0.0)
+        for _ in tf.range(n):
+            total += tf.add_n([tf.reduce_sum(tf.matmul(a, b)[:1, :1]) for a, b in pairs])
+        return total
 
-    return time_median(lambda: products().numpy())
+    return lambda n: products(tf.constant(n)).numpy()
 
 
 def square_rate(size=2048):
@@ -122,20 +133,26 @@ def square_rate(size=2048):
             flop / time_median(lambda: product().numpy(), number=3))
 
 
-def timed_command(command):
+def timed_command(command, **env):
     t0 = time.perf_counter()
-    done = subprocess.run(command, shell=True, capture_output=True, text=True)
+    done = subprocess.run(command, shell=True, capture_output=True, text=True,
+                          env={**os.environ, **env})
     if done.returncode != 0:
         return f"failed ({command}: exit {done.returncode})"
     return f"{time.perf_counter() - t0:.1f} s"
 
 
 def full_run_peak_memory():
-    """Seconds and peak resident memory (GiB) of the seed's 30,000 steps, in a fresh process."""
-    code = ("import resource, time, ae_tutorial as ae; c = ae.SeedConfig(); "
+    """Seconds and peak resident memory (GiB) of the seed's 30,000 steps, in a fresh process.
+
+    The peak is the child's VmHWM, the high-water mark of its own memory map: ru_maxrss
+    would also count the memory of this (large) parent process that forked it.
+    """
+    code = ("import re, time, ae_tutorial as ae; c = ae.SeedConfig(); "
             "d = ae.read_data_sets(seed=0); t = time.perf_counter(); "
             "ae.train(ae.Autoencoder(c), d.train, c, verbose=False); "
-            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            "hwm = re.search(r'VmHWM:\\s+(\\d+) kB', open('/proc/self/status').read()); "
+            "print(time.perf_counter() - t, hwm.group(1))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     seconds, kib = out.stdout.split()
     return float(seconds), int(kib) / 2 ** 20
@@ -151,13 +168,14 @@ def cpu_model():
 
 def main(full=False):
     data = ae.read_data_sets(seed=0)
-    print(f"# {time.strftime('%Y-%m-%d')}, {cpu_model()}, {len(__import__('os').sched_getaffinity(0))} cores, "
-          f"TensorFlow {tf.__version__}, NumPy {np.__version__}")
+    print(f"# {time.strftime('%Y-%m-%d')}, {cpu_model()}, {len(os.sched_getaffinity(0))} cores, "
+          f"TensorFlow {tf.__version__}, Keras {keras.__version__}, NumPy {np.__version__}")
     loops = {"TF1 loop (seed's code)": tf1_loop(data), "ae.train": ae_train(data),
              "ae.train (plain, fast=False)": ae_train(data, fast=False),
              "Keras Model.fit": keras_fit(data)}
-    rates = steady_rates(loops)
-    roof_tf, roof_np = tf_step_matmuls(), numpy_step_matmuls()
+    rates = steady_rates({**loops, "TF matmuls": tf_step_matmuls(),
+                          "NumPy matmuls": numpy_step_matmuls()})
+    roof_tf, roof_np = 1 / rates.pop("TF matmuls"), 1 / rates.pop("NumPy matmuls")
     square_np, square_tf = square_rate()
     base = rates["TF1 loop (seed's code)"]
     print(f"\n{'loop':<30}{'steps/s':>9}{'GFLOP/s':>9}{'x TF1':>7}{'of TF matmuls':>15}"
@@ -176,11 +194,13 @@ def main(full=False):
         print(f"\nseed's 30,000 steps with ae.train: {seconds:.0f} s, peak memory {gib:.2f} GiB")
         py = sys.executable
         print("import ae_tutorial:", timed_command(f"{py} -c 'import ae_tutorial'"))
-        print("load MNIST (warm):", timed_command(
-            f"{py} -c 'import ae_tutorial as ae, time; t = time.perf_counter(); "
-            "ae.read_data_sets(); print(time.perf_counter() - t)'"))
+        t0 = time.perf_counter()
+        ae.read_data_sets(seed=0)
+        print(f"load MNIST (files cached, digests checked): {time.perf_counter() - t0:.2f} s")
         print("jupyter-book build book/:", timed_command("rm -rf book/_build && jupyter-book build book/"))
-        print("pytest --nbval:", timed_command("pytest --nbval -q"))
+        with tempfile.TemporaryDirectory() as cache:  # from scratch: chapter 6 trains
+            print("pytest --nbval (empty weight cache):",
+                  timed_command("pytest --nbval -q", AE_TUTORIAL_CACHE=cache))
 
 
 if __name__ == "__main__":
