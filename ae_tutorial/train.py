@@ -73,7 +73,8 @@ def train(model, dataset, config=SeedConfig(), optimizer=None, *, num_steps=None
     (when ``verbose``). ``optimizer`` defaults to ``RMSProp(config.learning_rate)``.
     ``dataset`` is any object with TF1's ``next_batch(n) -> (images, labels)``; a
     ``DataSet`` takes the fast path (``fast=True``: batches gathered on the device,
-    many steps per compiled call), which draws exactly the same batches. The progress
+    many steps per XLA-compiled call), which draws exactly the same batches; XLA's fused
+    arithmetic may change the losses' last bits. The progress
     bar shows on a terminal only (``progress=None``), never in a notebook's outputs.
     Returns a list of ``(step, loss)`` for every step, the loss a Python float.
     """
