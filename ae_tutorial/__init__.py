@@ -10,7 +10,8 @@ from .config import SeedConfig
 from .data import DataSet, Datasets, read_data_sets
 from .losses import mse
 from .model import Autoencoder, Decoder, Encoder
-from .optim import RMSProp
+from .noise import Corruption, make_corruption
+from .optim import RMSProp, make_optimizer
 from .plot import canvas, plot_canvas, plot_loss, plot_reconstructions
 from .reference import TF1_PRINTED_LOSSES, tf1_losses
 from .train import make_train_step, train
@@ -18,6 +19,7 @@ from .train import make_train_step, train
 __version__ = "0.1.0"
 __all__ = [
     "SeedConfig", "DataSet", "Datasets", "read_data_sets", "mse", "Autoencoder", "Decoder",
-    "Encoder", "RMSProp", "canvas", "plot_canvas", "plot_loss", "plot_reconstructions",
+    "Encoder", "RMSProp", "make_optimizer", "Corruption", "make_corruption", "canvas",
+    "plot_canvas", "plot_loss", "plot_reconstructions",
     "make_train_step", "train", "Trained", "trained", "TF1_PRINTED_LOSSES", "tf1_losses",
 ]

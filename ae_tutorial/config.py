@@ -3,6 +3,12 @@
 from dataclasses import asdict, dataclass
 
 
+#: The allowed values of ``SeedConfig``'s string fields.
+CHOICES = {"initializer": ("normal", "glorot"),
+           "optimizer": ("rmsprop", "keras_rmsprop", "adam"),
+           "noise": ("none", "gaussian", "mask")}
+
+
 @dataclass(frozen=True)
 class SeedConfig:
     """Every number of the TF1 seed, plus the random seed that makes a run repeatable.
@@ -21,6 +27,11 @@ class SeedConfig:
     init_mean: float = 0.0  # tf.random_normal's mean, for weights and biases
     init_stddev: float = 1.0  # tf.random_normal's stddev, for weights and biases
     seed: int = 0  # seeds the initial weights and the batch order
+    # Departures from the seed, for the chapters that go beyond it (defaults: the seed).
+    initializer: str = "normal"  # "normal": N(init_mean, init_stddev); "glorot": Keras' default
+    optimizer: str = "rmsprop"  # "rmsprop" (TF1's), "keras_rmsprop" or "adam"
+    noise: str = "none"  # corrupt the inputs: "none", "gaussian" (stddev) or "mask" (fraction)
+    noise_level: float = 0.0  # the Gaussian noise's stddev, or the fraction of pixels zeroed
 
     def __post_init__(self):
         for name in ("num_steps", "batch_size", "display_step", "num_hidden_1",
@@ -30,6 +41,13 @@ class SeedConfig:
                 raise ValueError(f"SeedConfig.{name} must be a positive integer, got {value!r}")
         if not self.learning_rate > 0:
             raise ValueError(f"SeedConfig.learning_rate must be > 0, got {self.learning_rate!r}")
+        for name, allowed in CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"SeedConfig.{name} must be one of {allowed}, "
+                                 f"got {getattr(self, name)!r}")
+        if not 0 <= self.noise_level < (1 if self.noise == "mask" else float("inf")):
+            raise ValueError(f"SeedConfig.noise_level {self.noise_level!r} is out of range "
+                             f"for noise {self.noise!r}")
 
     def to_dict(self):
         """Return the fields as a plain ``dict`` (for cache keys and tables)."""

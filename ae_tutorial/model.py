@@ -20,12 +20,15 @@ def check_images(x, width=None, what="input"):
 
 
 def _sigmoid_dense(units, config, seed, name):
-    """``sigmoid(x W + b)`` with W and b drawn from N(mean, stddev), as ``tf.random_normal``."""
-    init = dict(mean=config.init_mean, stddev=config.init_stddev, seed=seed)
-    return keras.layers.Dense(
-        units, activation="sigmoid", name=name,
-        kernel_initializer=keras.initializers.RandomNormal(**init),
-        bias_initializer=keras.initializers.RandomNormal(**init))
+    """``sigmoid(x W + b)``; W and b drawn from N(mean, stddev) as ``tf.random_normal`` does,
+    or, for ``config.initializer == "glorot"``, Keras' defaults (Glorot-uniform W, zero b)."""
+    if config.initializer == "glorot":
+        kernel, bias = keras.initializers.GlorotUniform(seed=seed), "zeros"
+    else:
+        kernel = bias = keras.initializers.RandomNormal(
+            mean=config.init_mean, stddev=config.init_stddev, seed=seed)
+    return keras.layers.Dense(units, activation="sigmoid", name=name,
+                              kernel_initializer=kernel, bias_initializer=bias)
 
 
 class _TwoLayers(keras.layers.Layer):

@@ -50,3 +50,16 @@ class RMSProp(keras.optimizers.Optimizer):
         config = super().get_config()
         config.update(rho=self.rho, momentum=self.momentum, epsilon=self.epsilon)
         return config
+
+
+def make_optimizer(config):
+    """The optimiser ``config.optimizer`` names, at ``config.learning_rate``.
+
+    ``"rmsprop"`` is the seed's (``RMSProp`` above); ``"keras_rmsprop"`` and ``"adam"`` are
+    Keras' ``RMSprop`` and ``Adam`` with their other defaults (chapter "Why the seed plateaus").
+    """
+    kinds = {"rmsprop": RMSProp, "keras_rmsprop": keras.optimizers.RMSprop,
+             "adam": keras.optimizers.Adam}
+    if config.optimizer not in kinds:
+        raise ValueError(f"unknown optimizer {config.optimizer!r}; choose one of {sorted(kinds)}")
+    return kinds[config.optimizer](learning_rate=config.learning_rate)

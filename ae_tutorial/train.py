@@ -6,20 +6,22 @@ from tqdm import tqdm
 from ._tf import tf
 from .config import SeedConfig
 from .losses import mse
-from .optim import RMSProp
+from .noise import make_corruption
+from .optim import make_optimizer
 
 
-def make_train_step(model, optimizer):
+def make_train_step(model, optimizer, corrupt=None):
     """One RMSProp step on a batch ``x`` (float32, (batch, 784)); returns that batch's loss.
 
     As in the seed's ``sess.run([optimizer, loss])``, the loss is the one computed in the
-    same forward pass as the gradient, i.e. before the update.
+    same forward pass as the gradient, i.e. before the update. With ``corrupt`` (a
+    ``Corruption``), the model sees ``corrupt(x)`` and learns to output the clean ``x``.
     """
     variables = model.trainable_variables
 
     def train_step(x):
         with tf.GradientTape() as tape:
-            loss = mse(x, model(x))
+            loss = mse(x, model(x if corrupt is None else corrupt(x)))
         optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
         return loss
 
@@ -70,7 +72,8 @@ def train(model, dataset, config=SeedConfig(), optimizer=None, *, num_steps=None
     """Train ``model`` on batches from ``dataset.next_batch`` as the seed does; return the history.
 
     Prints ``Step 1000: Minibatch Loss: 0.146586`` at step 1 and every ``display_step``
-    (when ``verbose``). ``optimizer`` defaults to ``RMSProp(config.learning_rate)``.
+    (when ``verbose``). ``optimizer`` defaults to ``make_optimizer(config)`` (the seed's
+    ``RMSProp(config.learning_rate)``); ``config.noise`` trains a denoising autoencoder.
     ``dataset`` is any object with TF1's ``next_batch(n) -> (images, labels)``; a
     ``DataSet`` takes the fast path (``fast=True``: batches gathered on the device,
     many steps per XLA-compiled call), which draws exactly the same batches; XLA's fused
@@ -82,9 +85,9 @@ def train(model, dataset, config=SeedConfig(), optimizer=None, *, num_steps=None
     display_step = _positive_int(
         "display_step", config.display_step if display_step is None else display_step)
     batch_size = _positive_int("batch_size", config.batch_size)
-    optimizer = RMSProp(config.learning_rate) if optimizer is None else optimizer
+    optimizer = make_optimizer(config) if optimizer is None else optimizer
     optimizer.build(model.trainable_variables)
-    train_step = make_train_step(model, optimizer)
+    train_step = make_train_step(model, optimizer, make_corruption(config))
     if fast and hasattr(dataset, "next_batch_indices"):
         pixels = getattr(dataset, "pixels", None)
         chunk = make_train_chunk(train_step, dataset.images if pixels is None else pixels)

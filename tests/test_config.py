@@ -25,3 +25,21 @@ def test_frozen_and_comparable():
 def test_bad_values_name_the_field(field, value):
     with pytest.raises(ValueError, match=field):
         SeedConfig(**{field: value})
+
+
+@pytest.mark.parametrize("field, value", [("initializer", "he"), ("optimizer", "sgd"),
+                                          ("noise", "salt"), ("noise_level", -0.1)])
+def test_bad_variants_name_the_field(field, value):
+    with pytest.raises(ValueError, match=field):
+        SeedConfig(**{field: value})
+
+
+def test_mask_fraction_must_be_below_one():
+    SeedConfig(noise="gaussian", noise_level=1.5)
+    with pytest.raises(ValueError, match="noise_level"):
+        SeedConfig(noise="mask", noise_level=1.0)
+
+
+def test_variants_default_to_the_seed():
+    c = SeedConfig()
+    assert (c.initializer, c.optimizer, c.noise, c.noise_level) == ("normal", "rmsprop", "none", 0.0)

@@ -60,3 +60,14 @@ def test_seed_decides_the_weights(model):
 def test_bad_input_is_a_value_error(model, x, message):
     with pytest.raises(ValueError, match=message):
         model(x)
+
+
+def test_glorot_variant_uses_keras_defaults():
+    weights = ae.Autoencoder(ae.SeedConfig(initializer="glorot")).get_weights()
+    for w, b in zip(weights[::2], weights[1::2]):
+        limit = np.sqrt(6.0 / sum(w.shape))  # GlorotUniform's bound
+        assert np.abs(w).max() <= limit and np.abs(w).max() > 0.9 * limit
+        assert abs(w.std() - limit / np.sqrt(3)) < 0.02 * limit  # uniform's std
+        assert not b.any()
+    again = ae.Autoencoder(ae.SeedConfig(initializer="glorot")).get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(weights, again))

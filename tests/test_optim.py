@@ -58,3 +58,12 @@ def test_config_round_trip_and_validation():
     assert (clone.rho, clone.epsilon, float(clone.learning_rate)) == (0.8, 1e-10, pytest.approx(0.02))
     with pytest.raises(ValueError, match="rho=1.5"):
         ae.RMSProp(rho=1.5)
+
+
+@pytest.mark.parametrize("name, cls", [("rmsprop", ae.RMSProp),
+                                       ("keras_rmsprop", keras.optimizers.RMSprop),
+                                       ("adam", keras.optimizers.Adam)])
+def test_make_optimizer_follows_the_config(name, cls):
+    optimizer = ae.make_optimizer(ae.SeedConfig(optimizer=name, learning_rate=0.003))
+    assert type(optimizer) is cls
+    assert float(optimizer.learning_rate) == pytest.approx(0.003)

@@ -104,3 +104,18 @@ def test_chunks_of_any_length_share_one_trace(mnist):
     for n in (1, 3, 7):
         assert chunk(np.zeros((n, 8), np.int32)).shape == (n,)
     assert chunk.experimental_get_tracing_count() == 1  # no retracing warnings in notebooks
+
+
+@pytest.mark.parametrize("variant", [dict(noise="mask", noise_level=0.5),
+                                     dict(optimizer="adam", initializer="glorot")])
+def test_variants_train_as_configured(mnist_dir, variant):
+    config = ae.SeedConfig(seed=3, **variant)
+    x = ae.read_data_sets(mnist_dir, seed=3).train.next_batch(256)[0]
+    model = ae.Autoencoder(config)
+    corrupt = ae.make_corruption(config)
+    expected = float(ae.mse(x, model(x if corrupt is None else corrupt(x))))
+    history = ae.train(model, ae.read_data_sets(mnist_dir, seed=3).train, config,
+                       num_steps=1, verbose=False, fast=False)
+    assert history[0][1] == pytest.approx(expected, abs=1e-7)  # the step saw corrupt(x)
+    fresh = ae.Autoencoder(config).get_weights()
+    assert not np.array_equal(model.get_weights()[0], fresh[0])  # and then updated
