@@ -6,6 +6,12 @@ and every 1,000 steps of the 30,000-step run.
 """
 
 import logging
+from typing import NamedTuple
+
+import numpy as np
+
+from ._tf import tf as _tf
+from .config import SeedConfig
 
 #: ``(step, loss)`` pairs the original notebook printed.
 TF1_PRINTED_LOSSES = (
@@ -29,38 +35,139 @@ class _InternalDeprecations(logging.Filter):
         return not ("is deprecated" in message and "tensorflow/python/training/" in message)
 
 
-def tf1_losses(initial_weights, batches, learning_rate=0.01):
-    """Run the seed's own TF1 graph in a ``tf.compat.v1`` Session; return losses and weights.
+class SeedRun(NamedTuple):
+    """What ``run_seed`` returns: each step's loss (float32, (num_steps,)) and the eight
+    weight arrays before the first and after the last step, in ``Autoencoder.get_weights()``
+    order (``encoder_h1, encoder_b1, encoder_h2, encoder_b2, decoder_h1, ...``)."""
 
-    ``initial_weights`` are the eight arrays in ``Autoencoder.get_weights()`` order
-    (``encoder_h1, encoder_b1, encoder_h2, encoder_b2, decoder_h1, ...``); ``batches`` is a
-    list of float32 arrays of shape (batch, 784). The graph is the seed's: placeholders,
-    ``sigmoid(add(matmul(x, W), b))`` four times, ``reduce_mean(pow(y_true - y_pred, 2))``
-    and ``tf.train.RMSPropOptimizer``, built in a private ``tf.Graph`` so the rest of the
-    process stays eager. Returns ``(losses, weights)``: the loss of each step, as
-    ``sess.run([optimizer, loss])`` printed it, and the weights after the last step.
+    losses: np.ndarray
+    initial_weights: list
+    weights: list
+
+
+def run_seed(mnist, config=SeedConfig(), initial_weights=None, verbose=True):
+    """Run the seed's own TF1 program on ``mnist`` (anything with ``train.next_batch``).
+
+    The code below is the seed's, line for line, with ``tf`` bound to ``tf.compat.v1`` and
+    built in a private ``tf.Graph``, so the rest of the process stays eager. What differs:
+    the hyperparameters come from ``config``, ``tf.set_random_seed(config.seed)`` makes
+    ``tf.random_normal`` repeatable, ``initial_weights`` (if given) are loaded over the
+    random ones after ``init``, and every step's loss is kept. Appendix "From TF1 to TF2".
     """
-    import numpy as np
-
-    from ._tf import tf
-
-    v1 = tf.compat.v1
-    graph = tf.Graph()
-    quiet = _InternalDeprecations()
-    tf.get_logger().addFilter(quiet)
+    graph, quiet = _tf.Graph(), _InternalDeprecations()
+    _tf.get_logger().addFilter(quiet)
     try:
         with graph.as_default():
-            x = v1.placeholder("float", [None, 784])
-            variables = [v1.Variable(w) for w in initial_weights]
-            layer = x
-            for w, b in zip(variables[::2], variables[1::2]):
-                layer = tf.nn.sigmoid(tf.add(tf.matmul(layer, w), b))
-            loss = tf.reduce_mean(tf.pow(x - layer, 2))
-            optimizer = v1.train.RMSPropOptimizer(learning_rate).minimize(loss)
-            with v1.Session(graph=graph) as sess:
-                sess.run(v1.global_variables_initializer())
-                losses = [sess.run([optimizer, loss], feed_dict={x: b})[1] for b in batches]
-                weights = sess.run(variables)
+            return _seed_program(_tf.compat.v1, mnist, config, initial_weights, verbose)
     finally:
-        tf.get_logger().removeFilter(quiet)
-    return np.array(losses, dtype=np.float32), weights
+        _tf.get_logger().removeFilter(quiet)
+
+
+def _seed_program(tf, mnist, config, initial_weights, verbose):  # noqa: C901 (the seed's code)
+    tf.set_random_seed(config.seed)
+    learning_rate, num_steps, batch_size = config.learning_rate, config.num_steps, config.batch_size
+    display_step = config.display_step
+    num_hidden_1, num_hidden_2, num_input = config.num_hidden_1, config.num_hidden_2, config.num_input
+
+    # tf Graph input (only pictures)
+    X = tf.placeholder("float", [None, num_input])
+
+    weights = {
+        'encoder_h1': tf.Variable(tf.random_normal([num_input, num_hidden_1])),
+        'encoder_h2': tf.Variable(tf.random_normal([num_hidden_1, num_hidden_2])),
+        'decoder_h1': tf.Variable(tf.random_normal([num_hidden_2, num_hidden_1])),
+        'decoder_h2': tf.Variable(tf.random_normal([num_hidden_1, num_input])),
+    }
+    biases = {
+        'encoder_b1': tf.Variable(tf.random_normal([num_hidden_1])),
+        'encoder_b2': tf.Variable(tf.random_normal([num_hidden_2])),
+        'decoder_b1': tf.Variable(tf.random_normal([num_hidden_1])),
+        'decoder_b2': tf.Variable(tf.random_normal([num_input])),
+    }
+
+    # Building the encoder
+    def encoder(x):
+        # Encoder Hidden layer with sigmoid activation #1
+        layer_1 = tf.nn.sigmoid(tf.add(tf.matmul(x, weights['encoder_h1']),
+                                       biases['encoder_b1']))
+        # Encoder Hidden layer with sigmoid activation #2
+        layer_2 = tf.nn.sigmoid(tf.add(tf.matmul(layer_1, weights['encoder_h2']),
+                                       biases['encoder_b2']))
+        return layer_2
+
+    # Building the decoder
+    def decoder(x):
+        # Decoder Hidden layer with sigmoid activation #1
+        layer_1 = tf.nn.sigmoid(tf.add(tf.matmul(x, weights['decoder_h1']),
+                                       biases['decoder_b1']))
+        # Decoder Hidden layer with sigmoid activation #2
+        layer_2 = tf.nn.sigmoid(tf.add(tf.matmul(layer_1, weights['decoder_h2']),
+                                       biases['decoder_b2']))
+        return layer_2
+
+    # Construct model
+    encoder_op = encoder(X)
+    decoder_op = decoder(encoder_op)
+
+    # Prediction
+    y_pred = decoder_op
+    # Targets (Labels) are the input data.
+    y_true = X
+
+    # Define loss and optimizer, minimize the squared error
+    loss = tf.reduce_mean(tf.pow(y_true - y_pred, 2))
+    optimizer = tf.train.RMSPropOptimizer(learning_rate).minimize(loss)
+
+    # Initialize the variables (i.e. assign their default value)
+    init = tf.global_variables_initializer()
+
+    variables = [v for name in ("encoder", "decoder") for k in ("1", "2")
+                 for v in (weights[f"{name}_h{k}"], biases[f"{name}_b{k}"])]
+    losses = []
+    # Start Training
+    # Start a new TF session
+    with tf.Session() as sess:
+
+        # Run the initializer
+        sess.run(init)
+        for variable, value in zip(variables, initial_weights or []):
+            sess.run(variable.assign(value))
+        initial = sess.run(variables)
+
+        # Training
+        for i in range(1, num_steps+1):
+            # Prepare Data
+            # Get the next batch of MNIST data (only images are needed, not labels)
+            batch_x, _ = mnist.train.next_batch(batch_size)
+
+            # Run optimization op (backprop) and cost op (to get loss value)
+            _, l = sess.run([optimizer, loss], feed_dict={X: batch_x})
+            losses.append(l)
+            # Display logs per step
+            if verbose and (i % display_step == 0 or i == 1):
+                print('Step %i: Minibatch Loss: %f' % (i, l))
+        final = sess.run(variables)
+    return SeedRun(np.array(losses, dtype=np.float32), initial, final)
+
+
+class _Batches:
+    """A stand-in for ``mnist`` whose ``train.next_batch`` hands out given batches in turn."""
+
+    def __init__(self, batches):
+        self.train, self._batches = self, iter(batches)
+
+    def next_batch(self, batch_size):
+        return next(self._batches), None
+
+
+def tf1_losses(initial_weights, batches, learning_rate=0.01):
+    """The seed's TF1 graph (``run_seed``) from ``initial_weights`` on the given ``batches``.
+
+    ``batches`` is a list of float32 arrays of shape (batch, 784). Returns
+    ``(losses, weights)``: the loss of each step, as ``sess.run([optimizer, loss])``
+    printed it, and the weights after the last step.
+    """
+    config = SeedConfig(learning_rate=learning_rate, num_steps=len(batches),
+                        batch_size=len(batches[0]))
+    run = run_seed(_Batches(batches), config, initial_weights, verbose=False)
+    return run.losses, run.weights
