@@ -13,7 +13,7 @@ from .model import Autoencoder, Decoder, Encoder
 from .noise import Corruption, make_corruption
 from .optim import RMSProp, make_optimizer
 from .plot import canvas, plot_canvas, plot_loss, plot_reconstructions
-from .reference import TF1_PRINTED_LOSSES, tf1_losses
+from .reference import TF1_PRINTED_LOSSES, SeedRun, run_seed, tf1_losses
 from .train import make_train_step, train
 
 __version__ = "0.1.0"
@@ -21,5 +21,6 @@ __all__ = [
     "SeedConfig", "DataSet", "Datasets", "read_data_sets", "mse", "Autoencoder", "Decoder",
     "Encoder", "RMSProp", "make_optimizer", "Corruption", "make_corruption", "canvas",
     "plot_canvas", "plot_loss", "plot_reconstructions",
-    "make_train_step", "train", "Trained", "trained", "TF1_PRINTED_LOSSES", "tf1_losses",
+    "make_train_step", "train", "Trained", "trained", "TF1_PRINTED_LOSSES", "SeedRun", "run_seed",
+    "tf1_losses",
 ]
