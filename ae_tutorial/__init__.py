@@ -8,6 +8,7 @@ from ._tf import tf  # noqa: F401  (first: imports TensorFlow without its start-
 from .cache import Trained, trained
 from .config import SeedConfig
 from .data import DataSet, Datasets, read_data_sets
+from .diagnostics import LAYER_NAMES, SEED_NAMES, gradient_norms, layer_outputs, saturation
 from .losses import mse
 from .model import Autoencoder, Decoder, Encoder
 from .noise import Corruption, make_corruption
@@ -22,5 +23,5 @@ __all__ = [
     "Encoder", "RMSProp", "make_optimizer", "Corruption", "make_corruption", "canvas",
     "plot_canvas", "plot_loss", "plot_reconstructions",
     "make_train_step", "train", "Trained", "trained", "TF1_PRINTED_LOSSES", "SeedRun", "run_seed",
-    "tf1_losses",
+    "tf1_losses", "LAYER_NAMES", "SEED_NAMES", "gradient_norms", "layer_outputs", "saturation",
 ]

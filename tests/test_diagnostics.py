@@ -1,0 +1,55 @@
+"""Saturation and gradient norms against NumPy and TensorFlow's own gradient of the loss."""
+
+import numpy as np
+import pytest
+
+import ae_tutorial as ae
+from ae_tutorial import tf
+
+X = np.random.default_rng(1).uniform(size=(64, 784)).astype(np.float32)
+
+
+def sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+@pytest.fixture(scope="module")
+def model():
+    return ae.Autoencoder(ae.SeedConfig(seed=4))
+
+
+def test_layer_outputs_are_the_seed_network(model):
+    x, weights = X.astype(np.float64), model.get_weights()
+    outputs = ae.layer_outputs(model, X)
+    assert [o.shape for o in outputs] == [(64, 256), (64, 128), (64, 256), (64, 784)]
+    for out, w, b in zip(outputs, weights[::2], weights[1::2]):
+        x = sigmoid(x @ w + b)
+        np.testing.assert_allclose(out, x, atol=1e-5)
+
+
+def test_saturation_counts_outputs_near_0_or_1(model):
+    fractions = ae.saturation(model, X, margin=0.01)
+    assert list(fractions) == list(ae.LAYER_NAMES)
+    for (name, fraction), s in zip(fractions.items(), ae.layer_outputs(model, X)):
+        assert fraction == pytest.approx(np.mean(np.minimum(s, 1 - s) < 0.01))
+    # N(0, 1) weights on 784 inputs: pre-activations of size ~sqrt(784 * 0.33) saturate most units
+    assert fractions["encoder_h1"] > 0.7
+    glorot = ae.saturation(ae.Autoencoder(ae.SeedConfig(initializer="glorot")), X)
+    assert glorot["encoder_h1"] < 0.05
+
+
+def test_gradient_norms_match_the_tape(model):
+    norms = ae.gradient_norms(model, X)
+    assert list(norms) == list(ae.SEED_NAMES)
+    variables = model.trainable_variables
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.pow(X - model(X), 2))  # the seed's loss, spelled its way
+    for (name, norm), g in zip(norms.items(), tape.gradient(loss, variables)):
+        assert norm == pytest.approx(np.sqrt(np.sum(np.square(g.numpy(), dtype=np.float64))),
+                                     rel=1e-5)
+        assert norm > 0
+
+
+def test_bad_margin_is_refused(model):
+    with pytest.raises(ValueError, match="margin"):
+        ae.saturation(model, X, margin=0.6)
