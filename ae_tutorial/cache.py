@@ -2,15 +2,15 @@
 
 An entry is keyed by the configuration, the library versions and the source of the modules
 that train, so a changed hyperparameter, a new TensorFlow or a change to the training code
-never reuses stale weights. Entries are written
-to a temporary name and renamed into place, so a reader never sees half a file.
-Delete the folder to reproduce everything from scratch.
+never reuses stale weights. An entry is one file holding the weights, the history and
+their SHA-256; it is written to a temporary name and renamed into place, so a reader
+never sees half a file, and a damaged one is detected and rebuilt. Delete the folder
+to reproduce everything from scratch.
 """
 
 import hashlib
 import json
 import os
-import tempfile
 import warnings
 from pathlib import Path
 from typing import NamedTuple
@@ -19,6 +19,7 @@ import keras
 import numpy as np
 
 from ._tf import tf
+from .checkpoint import load_npz, save_npz
 from .config import SeedConfig
 from .data import read_data_sets
 from .model import Autoencoder
@@ -40,7 +41,7 @@ def cache_dir():
     return Path(os.environ.get(ENV_VAR) or Path("~", ".cache", "ae_tutorial")).expanduser()
 
 
-TRAINING_MODULES = ("data.py", "model.py", "losses.py", "optim.py", "train.py")
+TRAINING_MODULES = ("data.py", "model.py", "losses.py", "noise.py", "optim.py", "train.py")
 
 
 def cache_key(config):
@@ -51,15 +52,16 @@ def cache_key(config):
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _save(model, history, weights_path, history_path):
-    folder = weights_path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".tmp-") as tmp:
-        tmp_weights, tmp_history = Path(tmp, "w.weights.h5"), Path(tmp, "h.npy")
-        model.save_weights(tmp_weights)
-        np.save(tmp_history, np.array(history, dtype=np.float64))
-        os.replace(tmp_weights, weights_path)
-        os.replace(tmp_history, history_path)  # written last: its presence marks a full entry
+def entry_path(config):
+    """The cache file of ``config``: ``cache_dir() / f"{cache_key(config)}.npz"``."""
+    return cache_dir() / f"{cache_key(config)}.npz"
+
+
+def _load(path, model):
+    """``(step, loss)`` history of the entry at ``path``, its weights set into ``model``."""
+    arrays = load_npz(path)
+    model.set_weights([arrays[f"weight_{i}"] for i in range(len(model.weights))])
+    return [(int(s), float(l)) for s, l in arrays["history"]]
 
 
 def trained(config=SeedConfig(), verbose=True):
@@ -67,21 +69,27 @@ def trained(config=SeedConfig(), verbose=True):
 
     On a miss it loads MNIST with ``seed=config.seed``, trains
     ``Autoencoder(config)`` with ``train`` (printing the seed's lines when ``verbose``)
-    and stores the result. Returns ``Trained(model, history, from_cache)``.
+    and stores the result. An entry that is damaged (truncated or altered: each holds its
+    SHA-256) is reported with a warning naming the file and rebuilt. Entries are written
+    atomically, so processes sharing the cache never see half an entry.
+    Returns ``Trained(model, history, from_cache)``.
     """
-    key = cache_key(config)
-    weights_path, history_path = cache_dir() / f"{key}.weights.h5", cache_dir() / f"{key}.history.npy"
-    model = Autoencoder(config)
-    if history_path.exists() and weights_path.exists():
+    path, model = entry_path(config), Autoencoder(config)
+    if path.exists():
         try:
-            model.load_weights(weights_path)
-            history = [(int(s), float(l)) for s, l in np.load(history_path)]
+            history = _load(path, model)
             if verbose:
-                print(f"Loaded trained weights from the cache (entry {key}).")
+                print(f"Loaded trained weights from the cache (entry {path.stem}).")
             return Trained(model, history, True)
-        except (OSError, ValueError) as error:
-            warnings.warn(f"cache entry {weights_path} is unreadable ({error}); retraining")
+        except (KeyError, ValueError) as error:
+            warnings.warn(f"cache entry {path} is damaged ({error}); retraining it")
             model = Autoencoder(config)
     history = train(model, read_data_sets(seed=config.seed).train, config, verbose=verbose)
-    _save(model, history, weights_path, history_path)
+    _store(path, model, history)
     return Trained(model, history, False)
+
+
+def _store(path, model, history):
+    """Write ``model``'s weights and ``history`` as one verified entry at ``path``, atomically."""
+    arrays = {f"weight_{i}": w for i, w in enumerate(model.get_weights())}
+    save_npz(path, dict(arrays, history=np.array(history, dtype=np.float64)))

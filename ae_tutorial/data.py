@@ -18,6 +18,8 @@ class DataSet:
     the images were scaled from (``images == pixels * float32(1/255)``): the training loop
     keeps them on the device, a quarter of the memory. The arrays keep their original
     order; the shuffling lives in a permutation, so ``next_batch`` only gathers the batch.
+    Float images that are NaN or outside [0, 1] are refused here, once (``ValueError``);
+    ``get_state``/``set_state`` save and restore the batch position for checkpoints.
     """
 
     def __init__(self, images, labels, seed=None, pixels=None):
@@ -27,6 +29,7 @@ class DataSet:
                              f"images {images.shape} and labels {labels.shape}")
         if len(images) == 0:
             raise ValueError("DataSet needs at least one example; got 0")
+        check_pixel_values(images, "DataSet images")
         if pixels is not None and (pixels.shape != images.shape or pixels.dtype != np.uint8):
             raise ValueError(f"pixels must be uint8 of the images' shape {images.shape}; "
                              f"got {pixels.dtype} {pixels.shape}")
@@ -36,6 +39,22 @@ class DataSet:
         self._index_in_epoch = 0
         self._order = np.arange(self.num_examples)
         self._rng = np.random.default_rng(seed)
+
+    def get_state(self):
+        """The batch position as a dict of plain values: index, epochs, order, RNG state."""
+        return {"index_in_epoch": self._index_in_epoch, "epochs_completed": self.epochs_completed,
+                "order": self._order.tolist(), "rng": self._rng.bit_generator.state}
+
+    def set_state(self, state):
+        """Continue from ``get_state()``'s dict: the next batch is the one that came next."""
+        order, index = np.asarray(state["order"], dtype=np.int64), int(state["index_in_epoch"])
+        if not (np.array_equal(np.sort(order), np.arange(self.num_examples))
+                and 0 <= index <= self.num_examples):
+            raise ValueError(f"the saved batch position does not fit this data set of "
+                             f"{self.num_examples} examples: it belongs to another one")
+        self._order, self._index_in_epoch = order, index
+        self.epochs_completed = int(state["epochs_completed"])
+        self._rng.bit_generator.state = state["rng"]
 
     def _reshuffle(self):
         self._order = self._order[self._rng.permutation(self.num_examples)]
@@ -61,6 +80,27 @@ class DataSet:
         """The next ``(images, labels)`` batch, with TF1's semantics."""
         indices = self.next_batch_indices(batch_size)
         return self.images[indices], self.labels[indices]
+
+
+def check_pixel_values(images, what="images"):
+    """Raise ``ValueError`` unless float ``images`` are finite and in [0, 1].
+
+    ``images`` is an array or eager tensor of any shape; integer arrays pass, and so do
+    symbolic tensors (inside a compiled function), whose values are not known yet.
+    One pass over the data: call it once per data set, not on every training batch.
+    """
+    if hasattr(images, "shape") and not hasattr(images, "__array_interface__") \
+            and not hasattr(images, "numpy"):
+        return  # a symbolic tensor
+    images = np.asarray(images)
+    if images.dtype.kind != "f" or images.size == 0:
+        return
+    low, high = np.min(images), np.max(images)  # NaN propagates into both
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError(f"{what}: NaN or infinite values; pixels must be finite, in [0, 1]")
+    if low < 0 or high > 1:
+        raise ValueError(f"{what}: values from {low} to {high}; pixels must be in [0, 1]"
+                         " (scale uint8 images with x.astype('float32') / 255)")
 
 
 def _load_pair(prefix, data_dir, count):

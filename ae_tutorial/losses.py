@@ -2,17 +2,21 @@
 
 from keras import ops
 
+from .data import check_pixel_values
 from .model import check_images
 
 
 def mse(y_true, y_pred):
     """Mean squared error over every pixel of every image: a float32 scalar.
 
-    ``y_true`` and ``y_pred`` are float tensors of the same shape (batch, 784).
+    ``y_true`` and ``y_pred`` are float tensors of the same shape (batch, 784), pixels
+    in [0, 1]; a wrong shape or dtype, NaN or a value outside [0, 1] raises ``ValueError``
+    (values are checked when they are known, i.e. outside compiled functions).
     Squaring with ``square`` gives the same bits as the seed's ``pow(., 2)``.
     """
-    check_images(y_true, what="y_true")
-    check_images(y_pred, what="y_pred")
+    for x, what in ((y_true, "y_true"), (y_pred, "y_pred")):
+        check_images(x, what=what)
+        check_pixel_values(x, what)
     if tuple(y_true.shape) != tuple(y_pred.shape):
         raise ValueError(f"y_true and y_pred must have the same shape, got "
                          f"{tuple(y_true.shape)} and {tuple(y_pred.shape)}")

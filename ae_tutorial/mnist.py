@@ -8,9 +8,13 @@ checked against its SHA-256 before a byte of it is parsed.
 
 import gzip
 import hashlib
+import http.client
+import math
 import os
 import shutil
 import tempfile
+import urllib.request
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -52,19 +56,36 @@ def verify(path):
     return path
 
 
-def download(name, data_dir):
-    """Download ``name`` into ``data_dir`` atomically; only a verified file is kept."""
-    from keras.utils import get_file
+def _get(url, path, timeout=60):
+    """Stream ``url`` into ``path``; ``OSError`` if the server fails or the body is cut off."""
+    with urllib.request.urlopen(url, timeout=timeout) as response, open(path, "wb") as f:
+        expected = response.headers.get("Content-Length")
+        try:
+            shutil.copyfileobj(response, f, 1 << 20)
+        except http.client.IncompleteRead as error:
+            raise OSError(f"connection closed after {f.tell()} of {expected} bytes") from error
+        if expected is not None and f.tell() != int(expected):
+            raise OSError(f"connection closed after {f.tell()} of {expected} bytes")
 
+
+def download(name, data_dir):
+    """Download ``name`` into ``data_dir`` atomically; only a verified file is kept.
+
+    The bytes go to a private folder beside the destination and are renamed into place
+    once their SHA-256 matches, so a cut-off transfer, a server error or a wrong file
+    leaves nothing behind and the next attempt starts clean.
+    """
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=".download-", dir=data_dir)
+    staging = Path(tempfile.mkdtemp(prefix=".download-", dir=data_dir))
     try:
-        got = get_file(name, origin=MIRROR + name, file_hash=SHA256[name],
-                       hash_algorithm="sha256", cache_dir=staging, cache_subdir=".")
-        verify(got)
-        os.replace(got, data_dir / name)
-    except Exception as error:
+        _get(MIRROR + name, staging / name)
+        actual = sha256_of(staging / name)
+        if actual != SHA256[name]:
+            raise ValueError(f"the server sent a file whose SHA-256 is {actual}, "
+                             f"expected {SHA256[name]}")
+        os.replace(staging / name, data_dir / name)
+    except (OSError, ValueError) as error:
         raise OSError(
             f"{data_dir / name}: missing, and downloading it from {MIRROR + name} failed "
             f"({error}). Put the canonical file there, or set ${ENV_VAR} to a folder "
@@ -83,7 +104,11 @@ def fetch(name, data_dir=None):
 
 
 def parse_idx(data, name="<bytes>"):
-    """Parse the bytes of an uncompressed IDX1 or IDX3 file into a ``uint8`` array."""
+    """Parse the bytes of an uncompressed IDX1 or IDX3 file into a ``uint8`` array.
+
+    Returns labels of shape (n,) or images of shape (n, rows, cols), exactly the shape
+    the header declares; any other bytes raise ``ValueError`` starting with ``name``.
+    """
     if len(data) < 4 or data[:2] != b"\0\0" or data[2] != 0x08:
         raise ValueError(f"{name}: not an unsigned-byte IDX file (first bytes {data[:4]!r})")
     magic = int.from_bytes(data[:4], "big")
@@ -94,9 +119,11 @@ def parse_idx(data, name="<bytes>"):
     if len(data) < header:
         raise ValueError(f"{name}: header truncated ({len(data)} bytes, expected {header})")
     shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
-    if len(data) != header + int(np.prod(shape)):
+    if max(shape) >= 2**31:  # IDX sizes are signed 32-bit (and numpy could not hold them)
+        raise ValueError(f"{name}: dimension sizes {shape} exceed 2**31 - 1")
+    if len(data) != header + math.prod(shape):  # Python ints: no overflow for any header
         raise ValueError(f"{name}: {len(data) - header} data bytes, expected "
-                         f"{int(np.prod(shape))} for shape {shape}")
+                         f"{math.prod(shape)} for shape {shape}")
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
 
 
@@ -105,6 +132,6 @@ def load_idx(path):
     try:
         with gzip.open(path, "rb") as f:
             data = f.read()
-    except (OSError, EOFError) as error:
+    except (OSError, EOFError, zlib.error) as error:
         raise ValueError(f"{path}: not a complete gzip file ({error})") from error
     return parse_idx(data, name=str(path))

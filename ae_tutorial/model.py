@@ -3,6 +3,7 @@
 import keras
 
 from .config import SeedConfig
+from .data import check_pixel_values
 
 
 def check_images(x, width=None, what="input"):
@@ -57,11 +58,16 @@ class Encoder(_TwoLayers):
 
     Introduced in chapter "The encoder". ``layer_1`` and ``layer_2`` are Keras ``Dense``
     layers whose ``kernel`` and ``bias`` are the seed's ``encoder_h1/b1`` and ``encoder_h2/b2``.
+    Pixels that are NaN or outside [0, 1] raise ``ValueError`` (checked on eager calls).
     """
 
     def __init__(self, config=SeedConfig(), seed=None, name="encoder", **kwargs):
         widths = (config.num_input, config.num_hidden_1, config.num_hidden_2)
         super().__init__(widths, config, seed, name=name, **kwargs)
+
+    def call(self, x):
+        check_pixel_values(x, f"{self.name} input")
+        return super().call(x)
 
 
 class Decoder(_TwoLayers):

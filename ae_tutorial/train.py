@@ -4,6 +4,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ._tf import tf
+from .checkpoint import Checkpointer
 from .config import SeedConfig
 from .losses import mse
 from .noise import make_corruption
@@ -55,10 +56,14 @@ def make_train_chunk(train_step, images, jit_compile=True):
     return train_chunk
 
 
-def _chunks(num_steps, display_step):
-    """Split 1..num_steps into runs that end at every step the seed prints (1, k*display)."""
-    ends = sorted({1, num_steps, *range(display_step, num_steps + 1, display_step)})
-    return [(a + 1, b) for a, b in zip([0, *ends[:-1]], ends)]
+def _chunks(num_steps, display_step, checkpoint_every=None, start=0):
+    """Split start+1..num_steps into runs that end at every step the seed prints
+    (1, k*display) and every checkpoint (k*checkpoint_every), so that a resumed run
+    computes exactly the chunks of an uninterrupted one."""
+    ends = {1, num_steps, *range(display_step, num_steps + 1, display_step)}
+    ends |= set(range(checkpoint_every or num_steps, num_steps + 1, checkpoint_every or num_steps))
+    ends = sorted(e for e in ends if e > start)
+    return [(a + 1, b) for a, b in zip([start, *ends[:-1]], ends)]
 
 
 def _positive_int(name, value):
@@ -68,7 +73,8 @@ def _positive_int(name, value):
 
 
 def train(model, dataset, config=SeedConfig(), optimizer=None, *, num_steps=None,
-          display_step=None, verbose=True, progress=None, fast=True):
+          display_step=None, verbose=True, progress=None, fast=True, checkpoint_dir=None,
+          checkpoint_every=None, resume=False, callback=None):
     """Train ``model`` on batches from ``dataset.next_batch`` as the seed does; return the history.
 
     Prints ``Step 1000: Minibatch Loss: 0.146586`` at step 1 and every ``display_step``
@@ -79,6 +85,13 @@ def train(model, dataset, config=SeedConfig(), optimizer=None, *, num_steps=None
     many steps per XLA-compiled call), which draws exactly the same batches; XLA's fused
     arithmetic may change the losses' last bits. The progress
     bar shows on a terminal only (``progress=None``), never in a notebook's outputs.
+    With ``checkpoint_dir``, the whole state (weights, optimiser and noise variables, batch
+    position, history) is saved there atomically every ``checkpoint_every`` steps (default
+    ``display_step``) and at the end; ``resume=True`` continues from it, to the same bits
+    as a run never interrupted. A NaN or infinite loss raises ``FloatingPointError`` naming
+    the step, leaving the last good checkpoint in place.
+    ``callback(step, model)``, if given, is called after step 1 and every ``display_step``
+    (chapter "Why the seed plateaus" measures the network there).
     Returns a list of ``(step, loss)`` for every step, the loss a Python float.
     """
     num_steps = _positive_int("num_steps", config.num_steps if num_steps is None else num_steps)
@@ -87,7 +100,14 @@ def train(model, dataset, config=SeedConfig(), optimizer=None, *, num_steps=None
     batch_size = _positive_int("batch_size", config.batch_size)
     optimizer = make_optimizer(config) if optimizer is None else optimizer
     optimizer.build(model.trainable_variables)
-    train_step = make_train_step(model, optimizer, make_corruption(config))
+    corrupt = make_corruption(config)
+    train_step = make_train_step(model, optimizer, corrupt)
+    saver, every = _checkpointer(checkpoint_dir, checkpoint_every, resume, display_step, dataset,
+                                 config, [*model.weights, *optimizer.variables,
+                                          *([corrupt.seed_generator.state] if corrupt else [])])
+    start, history = saver.restore() if resume else (0, [])
+    if start > num_steps:
+        raise ValueError(f"the checkpoint is at step {start}, past num_steps={num_steps}")
     if fast and hasattr(dataset, "next_batch_indices"):
         pixels = getattr(dataset, "pixels", None)
         chunk = make_train_chunk(train_step, dataset.images if pixels is None else pixels)
@@ -96,17 +116,30 @@ def train(model, dataset, config=SeedConfig(), optimizer=None, *, num_steps=None
     else:
         step = tf.function(train_step)
         draw = lambda n: [step(tf.constant(dataset.next_batch(batch_size)[0])) for _ in range(n)]
-    history = []
-    with tqdm(total=num_steps, unit="step", disable=None if progress is None else not progress,
-              desc="train") as bar:
-        for first, last in _chunks(num_steps, display_step):
+    with tqdm(total=num_steps, initial=start, unit="step", desc="train",
+              disable=None if progress is None else not progress) as bar:
+        for first, last in _chunks(num_steps, display_step, every, start):
             losses = np.array(draw(last - first + 1), dtype=np.float32)
             history += zip(range(first, last + 1), map(float, losses))
             _check_finite(losses, first)
             bar.update(last - first + 1)
             if verbose and (last % display_step == 0 or last == 1):
                 tqdm.write("Step %i: Minibatch Loss: %f" % (last, losses[-1]))
+            if saver is not None and (last % every == 0 or last == num_steps):
+                saver.save(last, history)
+            if callback is not None and (last in (1, num_steps) or last % display_step == 0):
+                callback(last, model)  # not at the checkpoint-only chunk ends
     return history
+
+
+def _checkpointer(folder, every, resume, display_step, dataset, config, variables):
+    """``(Checkpointer or None, checkpoint_every)`` for ``train``'s arguments, checked."""
+    if folder is None:
+        if every is not None or resume:
+            raise ValueError("checkpoint_every and resume need a checkpoint_dir")
+        return None, None
+    every = _positive_int("checkpoint_every", display_step if every is None else every)
+    return Checkpointer(folder, variables, dataset, config), every
 
 
 def _check_finite(losses, first):

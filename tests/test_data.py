@@ -1,5 +1,7 @@
 """The loaded sets against the published MNIST facts, and next_batch against TF1's code."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -69,7 +71,7 @@ class TF1DataSet:
 
 @pytest.mark.parametrize("n, batch_size", [(10, 3), (10, 5), (10, 10), (7, 4)])
 def test_next_batch_matches_tf1(n, batch_size):
-    images = np.arange(n, dtype=np.float32)[:, None] * np.ones((1, 2), np.float32)
+    images = np.arange(n)[:, None] * np.ones((1, 2), np.int64)  # row i holds i
     ours, ref = ae.DataSet(images, np.arange(n), seed=5), TF1DataSet(images, seed=5)
     for _ in range(4 * n):
         x, y = ours.next_batch(batch_size)
@@ -79,7 +81,7 @@ def test_next_batch_matches_tf1(n, batch_size):
 
 
 def test_epoch_boundary_batch_is_rest_plus_new_epoch():
-    ds = ae.DataSet(np.arange(10, dtype=np.float32)[:, None], np.arange(10), seed=0)
+    ds = ae.DataSet(np.arange(10)[:, None], np.arange(10), seed=0)
     first = np.concatenate([ds.next_batch(4)[1], ds.next_batch(4)[1]])
     crossing = ds.next_batch(4)[1]
     assert ds.epochs_completed == 1
@@ -108,3 +110,34 @@ def test_bad_arrays():
         ae.DataSet(np.zeros((0, 4)), np.zeros(0))
     with pytest.raises(ValueError, match=r"pixels must be uint8 of the images' shape \(3, 4\)"):
         ae.DataSet(np.zeros((3, 4)), np.zeros(3), pixels=np.zeros((3, 4)))
+
+
+@pytest.mark.parametrize("value, message", [
+    (np.nan, "NaN or infinite"), (np.inf, "NaN or infinite"),
+    (1.5, r"values from 0.0 to 1.5"), (-0.25, r"values from -0.25 to 0.0"),
+])
+def test_bad_pixel_values_are_refused_once_at_construction(value, message):
+    images = np.zeros((10, 4), np.float32)
+    images[3, 2] = value
+    with pytest.raises(ValueError, match=rf"DataSet images: .*{message}"):
+        ae.DataSet(images, np.zeros(10))
+
+
+@pytest.mark.parametrize("draws", [0, 1, 3, 7])  # before, inside and across epoch ends
+def test_saved_batch_position_continues_exactly(draws):
+    images, labels = np.arange(10)[:, None], np.arange(10)
+    straight, first = ae.DataSet(images, labels, seed=2), ae.DataSet(images, labels, seed=2)
+    expected = [straight.next_batch_indices(4).tolist() for _ in range(draws + 8)][draws:]
+    for _ in range(draws):
+        first.next_batch_indices(4)
+    state = json.loads(json.dumps(first.get_state()))  # plain values: JSON round trip
+    resumed = ae.DataSet(images, labels, seed=99)  # its own seed is overridden
+    resumed.set_state(state)
+    assert [resumed.next_batch_indices(4).tolist() for _ in range(8)] == expected
+    assert resumed.epochs_completed == straight.epochs_completed
+
+
+def test_batch_position_of_another_data_set_is_refused():
+    state = ae.DataSet(np.zeros((10, 1)), np.zeros(10), seed=0).get_state()
+    with pytest.raises(ValueError, match="does not fit this data set of 11 examples"):
+        ae.DataSet(np.zeros((11, 1)), np.zeros(11)).set_state(state)

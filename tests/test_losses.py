@@ -34,3 +34,17 @@ def test_mse_of_identical_images_is_zero(pair):
 def test_bad_input(pair, y_pred, message):
     with pytest.raises(ValueError, match=message):
         ae.mse(pair[0], y_pred)
+
+
+@pytest.mark.parametrize("value, message", [
+    (np.nan, "y_pred: NaN or infinite"), (-np.inf, "y_pred: NaN or infinite"),
+    (2.0, r"y_pred: values from .* to 2.0; pixels must be in \[0, 1\]"),
+])
+def test_bad_values_are_a_value_error(pair, value, message):
+    y_pred = pair[1].copy()
+    y_pred[7, 100] = value
+    for bad in (y_pred, tf.constant(y_pred)):  # NumPy arrays and eager tensors alike
+        with pytest.raises(ValueError, match=message):
+            ae.mse(pair[0], bad)
+    with pytest.raises(ValueError, match=message.replace("y_pred", "y_true")):
+        ae.mse(y_pred, pair[0])

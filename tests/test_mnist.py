@@ -1,14 +1,20 @@
-"""The files, their digests, the IDX parser, and the download path (on 127.0.0.1)."""
+"""The files, their digests, the IDX parser (also under fuzzing), and downloads with
+faults (from a server on 127.0.0.1)."""
 
 import functools
 import gzip
 import http.server
+import re
 import shutil
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+import ae_tutorial as ae
 from ae_tutorial import mnist
 
 NAMES = sorted(mnist.SHA256)
@@ -70,38 +76,103 @@ def test_real_files_parse_to_expected_shapes(mnist_dir):
     assert mnist.load_idx(mnist_dir / "train-labels-idx1-ubyte.gz").shape == (60_000,)
 
 
+class FaultyHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the folder, but plays the faults queued for a file first (one per request)."""
+
+    def do_GET(self):
+        name = self.path.lstrip("/")
+        self.server.requests.append(name)
+        fault = self.server.faults.get(name, []).pop(0) if self.server.faults.get(name) else None
+        if fault == "500":
+            self.send_error(500, "Internal Server Error")
+        elif fault == "cut":  # announce the whole file, send half, hang up
+            body = Path(self.directory, name).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[:len(body) // 2])
+            self.close_connection = True
+        elif fault == "wrong":
+            body = gzip.compress(b"not mnist")
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        else:
+            super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture
-def server(tmp_path, mnist_dir):
-    """An HTTP server on 127.0.0.1 serving a copy of the four files (and a bad one)."""
+def server(tmp_path, mnist_dir, monkeypatch):
+    """An HTTP server on 127.0.0.1 serving a copy of the four files, with faults on demand.
+
+    Yields ``httpd``: queue faults in ``httpd.faults[name]``; ``httpd.requests`` logs names.
+    """
     root = tmp_path / "served"
     root.mkdir()
     for name in NAMES:
         shutil.copyfile(mnist_dir / name, root / name)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(FaultyHandler, directory=str(root))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.faults, httpd.requests = {}, []
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}/"
+    monkeypatch.setattr(mnist, "MIRROR", f"http://127.0.0.1:{httpd.server_address[1]}/")
+    yield httpd
     httpd.shutdown()
+    httpd.server_close()
 
 
-def test_missing_file_is_downloaded_and_verified(tmp_path, server, monkeypatch):
-    _, url = server
-    monkeypatch.setattr(mnist, "MIRROR", url)
+def test_missing_file_is_downloaded_and_verified(tmp_path, server):
     name = "t10k-labels-idx1-ubyte.gz"
     got = mnist.fetch(name, tmp_path / "cache")
     assert got == tmp_path / "cache" / name and mnist.sha256_of(got) == mnist.SHA256[name]
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [name]
+    assert server.requests == [name]
+    assert mnist.fetch(name, tmp_path / "cache") == got and server.requests == [name]  # cached
 
 
-def test_bad_download_leaves_nothing(tmp_path, server, monkeypatch):
-    root, url = server
-    name = "t10k-labels-idx1-ubyte.gz"
-    (root / name).write_bytes(gzip.compress(b"not mnist"))
-    monkeypatch.setattr(mnist, "MIRROR", url)
-    with pytest.raises(OSError, match=rf"{name}: missing, and downloading it .* failed"):
+@pytest.mark.parametrize("fault, message", [
+    ("cut", r"connection closed after \d+ of \d+ bytes"),
+    ("500", "HTTP Error 500"),
+    ("wrong", "the server sent a file whose SHA-256 is [0-9a-f]{64}, expected"),
+])
+def test_failed_download_names_the_file_leaves_nothing_and_a_retry_works(
+        tmp_path, server, fault, message):
+    name = "t10k-images-idx3-ubyte.gz"
+    server.faults[name] = [fault]
+    with pytest.raises(OSError, match=rf"cache/{name}: missing, and downloading it .*{message}"):
         mnist.fetch(name, tmp_path / "cache")
-    assert list((tmp_path / "cache").iterdir()) == []
+    assert list((tmp_path / "cache").iterdir()) == []  # no partial file, no staging folder
+    got = mnist.fetch(name, tmp_path / "cache")  # the fault is over: the retry succeeds
+    assert mnist.sha256_of(got) == mnist.SHA256[name] and server.requests == [name, name]
+
+
+def corrupt(kind, name, mnist_dir):
+    """The bytes of ``name`` truncated, with one bit flipped, or those of another IDX type."""
+    data = (mnist_dir / name).read_bytes()
+    if kind == "truncated":
+        return data[:len(data) // 3]
+    if kind == "altered":
+        return data[:500] + bytes([data[500] ^ 0x10]) + data[501:]
+    return (mnist_dir / name.replace("images-idx3", "labels-idx1")).read_bytes()  # wrong type
+
+
+@pytest.mark.parametrize("kind", ["truncated", "altered", "wrong IDX type"])
+def test_corrupt_cached_file_is_refused_with_the_fix_and_never_refetched(
+        tmp_path, mnist_dir, server, kind):
+    for name in NAMES:
+        shutil.copyfile(mnist_dir / name, tmp_path / name)
+    name = "train-images-idx3-ubyte.gz"
+    bad = corrupt(kind, name, mnist_dir)
+    (tmp_path / name).write_bytes(bad)
+    fix = f"rm '{tmp_path / name}'"
+    with pytest.raises(ValueError, match=rf"^{tmp_path / name}: SHA-256 is [0-9a-f]{{64}}, "
+                                         rf"expected {mnist.SHA256[name]}.*{re.escape(fix)}"):
+        ae.read_data_sets(tmp_path)
+    assert server.requests == [] and (tmp_path / name).read_bytes() == bad  # no silent fix
 
 
 def test_no_network_names_the_file_and_the_fix(tmp_path, monkeypatch):
@@ -114,3 +185,77 @@ def test_no_network_names_the_file_and_the_fix(tmp_path, monkeypatch):
 def test_unknown_name_is_refused():
     with pytest.raises(ValueError, match="not an MNIST file"):
         mnist.fetch("mnist.npz")
+
+
+# The IDX parser under fuzzing: any bytes give the array their header declares, or
+# the package's own ValueError naming the file; never another exception, a hang or
+# an array of another shape.
+
+def check_parse(data):
+    """parse_idx(data) is a uint8 array of the declared shape, or our ValueError."""
+    try:
+        array = mnist.parse_idx(data, name="fuzz.idx")
+    except ValueError as error:
+        assert str(error).startswith("fuzz.idx: ")
+        return None
+    ndim = mnist.IDX_MAGIC[int.from_bytes(data[:4], "big")]
+    declared = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    assert array.dtype == np.uint8 and array.shape == declared
+    assert array.tobytes() == bytes(data[4 + 4 * ndim:])
+    return array
+
+
+@st.composite
+def idx_files(draw):
+    """Well-formed small IDX files (labels or images), any dimension sizes up to 6."""
+    magic = draw(st.sampled_from([2049, 2051]))
+    dims = tuple(draw(st.lists(st.integers(0, 6), min_size=mnist.IDX_MAGIC[magic],
+                               max_size=mnist.IDX_MAGIC[magic])))
+    return idx(magic, dims, draw(st.binary(min_size=int(np.prod(dims)),
+                                           max_size=int(np.prod(dims)))))
+
+
+@settings(max_examples=300, deadline=5000)  # a hang fails; load spikes do not
+@given(st.binary(max_size=64))
+def test_fuzz_random_bytes(data):
+    check_parse(data)
+
+
+@settings(max_examples=300, deadline=5000)  # a hang fails; load spikes do not
+@given(st.sampled_from([2049, 2051]), st.lists(st.integers(0, 2**32 - 1), max_size=3),
+       st.binary(max_size=64))
+def test_fuzz_headers_of_any_size(magic, dims, payload):
+    """Headers that declare up to 2**96 bytes must fail fast, not overflow or allocate."""
+    check_parse(magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in dims)
+                + payload)
+
+
+@settings(max_examples=300, deadline=5000)  # a hang fails; load spikes do not
+@given(idx_files(), st.data())
+def test_fuzz_truncated_and_mutated_files(data, draw):
+    assert check_parse(data) is not None  # the well-formed file parses
+    cut = draw.draw(st.integers(0, len(data) - 1))
+    assert check_parse(data[:cut]) is None  # every truncation is refused
+    mutated = bytearray(data)
+    for position, value in draw.draw(st.lists(st.tuples(st.integers(0, len(data) - 1),
+                                                        st.integers(0, 255)), max_size=4)):
+        mutated[position] = value
+    check_parse(bytes(mutated))
+
+
+@settings(max_examples=100, deadline=5000,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(idx_files(), st.data())
+def test_fuzz_damaged_gzip_files(tmp_path, data, draw):
+    packed = bytearray(gzip.compress(data, mtime=0))
+    cut = draw.draw(st.integers(1, len(packed)))
+    for position in draw.draw(st.lists(st.integers(0, cut - 1), max_size=3)):
+        packed[position] ^= draw.draw(st.integers(1, 255))
+    path = tmp_path / "damaged.gz"
+    path.write_bytes(bytes(packed[:cut]))
+    try:
+        array = mnist.load_idx(path)
+    except ValueError as error:
+        assert str(error).startswith(f"{path}: ")
+    else:  # damage that gzip's CRC cannot see still goes through the checked parser
+        np.testing.assert_array_equal(array, check_parse(gzip.decompress(bytes(packed[:cut]))))

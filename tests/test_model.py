@@ -56,6 +56,8 @@ def test_seed_decides_the_weights(model):
     (np.zeros((2, 783), np.float32), r"shape \(batch, 784\), got \(2, 783\)"),
     (np.zeros((784,), np.float32), r"shape \(batch, 784\), got \(784,\)"),
     (np.zeros((2, 784), np.uint8), "float tensor.*uint8"),
+    (np.full((2, 784), np.nan, np.float32), "encoder input: NaN or infinite values"),
+    (np.full((2, 784), 255.0, np.float32), r"values from 255.0 to 255.0; pixels must be in"),
 ])
 def test_bad_input_is_a_value_error(model, x, message):
     with pytest.raises(ValueError, match=message):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import ae_tutorial as ae
-from ae_tutorial.train import make_train_chunk
+from ae_tutorial.train import _chunks, make_train_chunk
 
 CONFIG = ae.SeedConfig(seed=3)
 
@@ -74,6 +74,7 @@ def test_any_next_batch_object_works(mnist_dir):
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"num_steps": 0}, "num_steps must be a positive integer, got 0"),
+    ({"num_steps": -5}, "num_steps must be a positive integer, got -5"),
     ({"num_steps": 2.5}, "num_steps"),
     ({"display_step": -1}, "display_step"),
 ])
@@ -88,11 +89,28 @@ def test_batch_larger_than_dataset():
         ae.train(ae.Autoencoder(CONFIG), tiny, CONFIG, num_steps=1)
 
 
-def test_nan_loss_names_the_step():
+def test_nan_loss_names_the_step(mnist):
+    config = ae.SeedConfig(seed=3, learning_rate=1e39)  # absurd: infinity in float32
+    for fast in (True, False):
+        with pytest.raises(FloatingPointError, match="the loss became nan at step 2"):
+            ae.train(ae.Autoencoder(config), mnist.test, config, num_steps=5, verbose=False,
+                     fast=fast)
+
+
+def test_nan_data_is_refused_before_training():
     images = np.full((300, 784), np.nan, np.float32)
-    with pytest.raises(FloatingPointError, match="at step 1"):
-        ae.train(ae.Autoencoder(CONFIG), ae.DataSet(images, np.zeros(300)), CONFIG,
-                 num_steps=5, verbose=False)
+    with pytest.raises(ValueError, match="DataSet images: NaN or infinite values"):
+        ae.DataSet(images, np.zeros(300))
+
+
+@pytest.mark.parametrize("every, start", [(None, 0), (30, 0), (7, 0), (30, 30), (7, 21)])
+def test_chunks_end_at_every_print_and_checkpoint(every, start):
+    chunks = _chunks(100, 20, every, start)
+    steps = [s for a, b in chunks for s in range(a, b + 1)]
+    assert steps == list(range(start + 1, 101))  # each step once, in order
+    ends = {b for _, b in chunks}
+    expected = {1, 20, 40, 60, 80, 100} | set(range(every or 100, 101, every or 100))
+    assert ends == {e for e in expected if e > start}
 
 
 def test_chunks_of_any_length_share_one_trace(mnist):

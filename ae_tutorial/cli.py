@@ -1,0 +1,121 @@
+"""``python -m ae_tutorial train``: the seed's run without the notebooks (README "Command line").
+
+Trains the seed's autoencoder with a progress bar and writes to ``--out``: the weights
+(``autoencoder.weights.h5``), the loss of every step (``history.csv``) and the seed's two
+canvases (``originals.png``, ``reconstructions.png``). Checkpoints go to ``OUT/checkpoint``;
+``--resume`` continues an interrupted run to the same bits. Errors exit non-zero with
+one line on stderr.
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+PROG = "python -m ae_tutorial"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose errors are one line, exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _number(kind):
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a {kind.__name__}, got {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def build_parser():
+    """The parser of ``python -m ae_tutorial``; ``train --help`` documents every option."""
+    parser = _Parser(prog=PROG, description="The classic TF1 MNIST autoencoder on TF2/Keras 3.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    train = commands.add_parser(
+        "train", help="train the seed's autoencoder and write its results",
+        description="Train the seed's autoencoder (784-256-128-256-784, TF1's RMSProp) on MNIST "
+                    "and write the weights, the loss history (CSV) and the seed's two canvases "
+                    "(PNG) to --out. Defaults reproduce the seed's run.")
+    add = train.add_argument
+    add("--out", type=Path, default=Path("ae_tutorial_run"), metavar="DIR",
+        help="output folder, created if missing (default: %(default)s)")
+    add("--steps", type=_number(int), default=30_000, help="training steps (default: %(default)s)")
+    add("--seed", type=int, default=0, help="seeds the initial weights and the batch order "
+                                            "(default: %(default)s)")
+    add("--learning-rate", type=_number(float), default=0.01, help="RMSProp's learning rate "
+                                                                  "(default: %(default)s)")
+    add("--batch-size", type=_number(int), default=256,
+        help="images per step (default: %(default)s)")
+    add("--display-step", type=_number(int), default=1_000,
+        help="print the minibatch loss every this many steps (default: %(default)s)")
+    add("--checkpoint-every", type=_number(int), metavar="N",
+        help="save a checkpoint to DIR/checkpoint every N steps (default: the display step)")
+    add("--resume", action="store_true",
+        help="continue from the checkpoint in DIR/checkpoint (same options as the first run)")
+    add("--data-dir", type=Path, metavar="DIR", help="folder holding the four MNIST .gz files "
+        "(default: $AE_TUTORIAL_MNIST_DIR, else ~/.keras/datasets/mnist-canonical)")
+    add("--quiet", action="store_true", help="print nothing but errors (no progress bar)")
+    return parser
+
+
+def main(argv=None):
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        run_train(args)
+    except KeyboardInterrupt:
+        print(f"{PROG} train: interrupted; run the same command with --resume to continue",
+              file=sys.stderr)
+        return 130
+    except (ValueError, OSError, FloatingPointError) as error:
+        print(f"{PROG} train: error: {' '.join(str(error).split())}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_train(args):
+    """Train as ``args`` say and write the results (see the module docstring)."""
+    import ae_tutorial as ae
+
+    config = ae.SeedConfig(num_steps=args.steps, seed=args.seed, batch_size=args.batch_size,
+                           learning_rate=args.learning_rate, display_step=args.display_step)
+    args.out.mkdir(parents=True, exist_ok=True)
+    data = ae.read_data_sets(args.data_dir, seed=config.seed)
+    checkpoints = args.out / "checkpoint"
+    if args.resume and not args.quiet and not (checkpoints / ae.checkpoint.FILE_NAME).exists():
+        print(f"No checkpoint in {checkpoints}; starting at step 1.", file=sys.stderr)
+    model = ae.Autoencoder(config)
+    history = ae.train(model, data.train, config, verbose=not args.quiet,
+                       progress=False if args.quiet else None, checkpoint_dir=checkpoints,
+                       checkpoint_every=args.checkpoint_every, resume=args.resume)
+    write_results(args.out, model, history, data.test)
+    if not args.quiet:
+        print(f"Wrote autoencoder.weights.h5, history.csv, originals.png and "
+              f"reconstructions.png to {args.out}")
+
+
+def write_results(out, model, history, test):
+    """Weights, ``step,loss`` CSV and the seed's canvases of 16 ``test`` digits, each atomically."""
+    import numpy as np
+
+    from .plot import plot_canvas
+
+    model.save_weights(out / ".partial.weights.h5")
+    os.replace(out / ".partial.weights.h5", out / "autoencoder.weights.h5")
+    lines = "".join(f"{step},{loss!r}\n" for step, loss in history)
+    (out / ".history.csv.partial").write_text("step,loss\n" + lines)
+    os.replace(out / ".history.csv.partial", out / "history.csv")
+    originals = np.concatenate([test.next_batch(4)[0] for _ in range(4)])  # as the seed drew them
+    for name, images, title in (("originals", originals, "Original Images"),
+                                ("reconstructions", np.asarray(model(originals)),
+                                 "Reconstructed Images")):
+        plot_canvas(images, 4, title=title).savefig(out / f".{name}.partial.png", dpi=100)
+        os.replace(out / f".{name}.partial.png", out / f"{name}.png")
