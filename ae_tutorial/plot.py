@@ -1,4 +1,5 @@
-"""Figures of the seed: digit canvases, originals against reconstructions, the loss curve.
+"""Figures: digit canvases, originals against reconstructions, loss curves, codes in 2-D,
+nearest neighbours and rows of noisy, denoised and clean digits.
 
 Every function returns a matplotlib ``Figure`` and never calls ``plt.show()``.
 """
@@ -58,4 +59,72 @@ def plot_loss(history, label="ae_tutorial", reference=None, reference_label="TF1
     ax.set_ylabel("minibatch loss (MSE)")
     ax.set_title("Training loss")
     ax.legend()
+    return fig
+
+
+def plot_codes_2d(projections, labels, title="Test codes in two dimensions"):
+    """One scatter panel per item of ``projections`` (a dict: panel title -> (N, 2) points),
+    each point coloured by its digit in ``labels`` (N,) and each digit named at its median.
+
+    Introduced in chapter "What the code learned" (PCA and t-SNE of the 128-number codes).
+    """
+    labels = np.asarray(labels)
+    fig = Figure(figsize=(5 * len(projections), 5.2), layout="constrained")
+    axes = fig.subplots(1, len(projections), squeeze=False)[0]
+    for ax, (name, points) in zip(axes, projections.items()):
+        points = np.asarray(points)
+        ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="tab10", vmin=-0.5, vmax=9.5,
+                   s=4, alpha=0.7, linewidths=0)
+        for digit in np.unique(labels):
+            x, y = np.median(points[labels == digit], axis=0)
+            ax.text(x, y, str(digit), fontsize="x-large", weight="bold", ha="center",
+                    va="center", bbox=dict(boxstyle="circle", fc="white", alpha=0.8))
+        ax.set_title(name)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(title)
+    return fig
+
+
+def plot_neighbours(queries, neighbours, query_titles=None, neighbour_titles=None):
+    """Each query digit (Q, 784) in the first column, its ``k`` neighbours (Q, k, 784) after it.
+
+    Optional titles are strings of shape (Q,) and (Q, k). Introduced in chapter
+    "What the code learned" (nearest neighbours in code space).
+    """
+    queries, neighbours = np.asarray(queries), np.asarray(neighbours)
+    if neighbours.ndim != 3 or neighbours.shape[::2] != queries.shape:
+        raise ValueError(f"need queries (Q, 784) and neighbours (Q, k, 784), got "
+                         f"{queries.shape} and {neighbours.shape}")
+    q, k = neighbours.shape[:2]
+    fig = Figure(figsize=(1.1 * (k + 1), 1.25 * q), layout="constrained")
+    axes = fig.subplots(q, k + 1, squeeze=False)
+    for i in range(q):
+        row = [queries[i], *neighbours[i]]
+        titles = [query_titles[i] if query_titles is not None else "query",
+                  *(neighbour_titles[i] if neighbour_titles is not None else [""] * k)]
+        for ax, image, name in zip(axes[i], row, titles):
+            ax.imshow(image.reshape(28, 28), cmap="gray", vmin=0.0, vmax=1.0)
+            ax.set_title(name, fontsize="small")
+            ax.set_axis_off()
+    return fig
+
+
+def plot_rows(rows, titles):
+    """Rows of digits: ``rows`` is a list of (k, 784) arrays, each drawn under its title.
+
+    Introduced in chapter "What the code learned" (noisy, denoised and clean digits).
+    """
+    rows = [np.asarray(row) for row in rows]
+    if len({row.shape for row in rows}) != 1 or rows[0].ndim != 2 or len(titles) != len(rows):
+        raise ValueError(f"need one title per row and rows of one (k, 784) shape, got "
+                         f"{[row.shape for row in rows]} and {len(titles)} titles")
+    k = len(rows[0])
+    fig = Figure(figsize=(k, 1.15 * len(rows) + 0.1))
+    axes = fig.subplots(len(rows), k, squeeze=False)
+    for r, (images, title) in enumerate(zip(rows, titles)):
+        for col, image in enumerate(images):
+            axes[r, col].imshow(image.reshape(28, 28), cmap="gray", vmin=0.0, vmax=1.0)
+            axes[r, col].set_axis_off()
+        axes[r, 0].set_title(title, loc="left", fontsize="medium")
     return fig

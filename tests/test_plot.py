@@ -32,3 +32,40 @@ def test_figures():
     assert [line.get_label() for line in fig.axes[0].lines] == ["ae_tutorial", "TF1 seed"]
     with pytest.raises(ValueError, match="same shape"):
         ae.plot_reconstructions(images[:10], images[:9])
+
+
+def test_plot_codes_2d_draws_every_point_in_its_panel():
+    rng = np.random.default_rng(2)
+    labels = np.repeat(np.arange(10), 5)
+    projections = {"PCA": rng.random((50, 2)), "t-SNE": rng.random((50, 2))}
+    fig = ae.plot_codes_2d(projections, labels)
+    assert len(fig.axes) == 2 and [ax.get_title() for ax in fig.axes] == ["PCA", "t-SNE"]
+    for ax, points in zip(fig.axes, projections.values()):
+        np.testing.assert_array_equal(ax.collections[0].get_offsets(), points)
+        np.testing.assert_array_equal(ax.collections[0].get_array(), labels)
+        assert sorted(text.get_text() for text in ax.texts) == [str(d) for d in range(10)]
+
+
+def test_plot_neighbours_puts_each_query_before_its_neighbours():
+    rng = np.random.default_rng(3)
+    queries, neighbours = rng.random((3, 784)), rng.random((3, 4, 784))
+    fig = ae.plot_neighbours(queries, neighbours, query_titles=["a", "b", "c"])
+    assert len(fig.axes) == 3 * 5
+    shown = [ax.images[0].get_array() for ax in fig.axes]
+    np.testing.assert_array_equal(shown[5], queries[1].reshape(28, 28))
+    np.testing.assert_array_equal(shown[5 + 3], neighbours[1, 2].reshape(28, 28))
+    assert fig.axes[10].get_title() == "c"
+    with pytest.raises(ValueError, match=r"neighbours \(Q, k, 784\)"):
+        ae.plot_neighbours(queries, neighbours[:2])
+
+
+def test_plot_rows_draws_each_row_under_its_title():
+    rng = np.random.default_rng(4)
+    rows = [rng.random((6, 784)) for _ in range(3)]
+    fig = ae.plot_rows(rows, ["noisy", "denoised", "clean"])
+    assert len(fig.axes) == 18
+    assert [fig.axes[6 * r].get_title(loc="left") for r in range(3)] == ["noisy", "denoised",
+                                                                         "clean"]
+    np.testing.assert_array_equal(fig.axes[6 + 4].images[0].get_array(), rows[1][4].reshape(28, 28))
+    with pytest.raises(ValueError, match="one title per row"):
+        ae.plot_rows(rows, ["noisy", "clean"])
