@@ -160,14 +160,17 @@ class _Batches:
         return next(self._batches), None
 
 
-def tf1_losses(initial_weights, batches, learning_rate=0.01):
+def tf1_losses(initial_weights, batches, learning_rate=0.01, num_steps=None):
     """The seed's TF1 graph (``run_seed``) from ``initial_weights`` on the given ``batches``.
 
-    ``batches`` is a list of float32 arrays of shape (batch, 784). Returns
+    ``batches`` is a list of float32 arrays of shape (batch, 784), or any iterable of them
+    with ``num_steps`` saying how many to take (a generator keeps memory flat). Returns
     ``(losses, weights)``: the loss of each step, as ``sess.run([optimizer, loss])``
     printed it, and the weights after the last step.
     """
-    config = SeedConfig(learning_rate=learning_rate, num_steps=len(batches),
-                        batch_size=len(batches[0]))
+    if num_steps is None:
+        batches = list(batches)
+        num_steps = len(batches)
+    config = SeedConfig(learning_rate=learning_rate, num_steps=num_steps)
     run = run_seed(_Batches(batches), config, initial_weights, verbose=False)
     return run.losses, run.weights

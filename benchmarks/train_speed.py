@@ -52,7 +52,7 @@ def tf1_loop(data):
 
     def run(n):
         batches = (data.train.next_batch(CONFIG.batch_size)[0] for _ in range(n))
-        ae.tf1_losses(initial, batches, CONFIG.learning_rate)
+        ae.tf1_losses(initial, batches, CONFIG.learning_rate, num_steps=n)
     return run
 
 

@@ -30,7 +30,7 @@ def tf1_losses(config, data):
     shapes = [w.shape for w in ae.Autoencoder(config).get_weights()]
     initial = [ae.tf.random.normal(s).numpy() for s in shapes]  # tf.random_normal(shape)
     batches = (data.train.next_batch(config.batch_size)[0] for _ in range(config.num_steps))
-    return list(ae.tf1_losses(initial, batches, config.learning_rate)[0])
+    return list(ae.tf1_losses(initial, batches, config.learning_rate, config.num_steps)[0])
 
 
 def main(impl, first=1, last=8):

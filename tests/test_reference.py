@@ -70,3 +70,11 @@ def test_port_computes_the_same_bits_for_the_first_steps(side_by_side, mnist_dir
 def test_port_prints_the_same_losses_for_200_steps(side_by_side):
     tf1, ours = side_by_side
     np.testing.assert_allclose(ours, tf1.losses, rtol=0, atol=1e-5)
+
+
+def test_tf1_losses_takes_a_generator_of_batches(mnist):
+    weights = ae.Autoencoder(ae.SeedConfig(seed=2)).get_weights()
+    batches = [mnist.test.images[i * 32:(i + 1) * 32] for i in range(3)]
+    from_list = ae.tf1_losses(weights, batches)[0]
+    from_generator = ae.tf1_losses(weights, (b for b in batches), num_steps=3)[0]
+    np.testing.assert_array_equal(from_list, from_generator)
