@@ -137,3 +137,26 @@ def test_variants_train_as_configured(mnist_dir, variant):
     assert history[0][1] == pytest.approx(expected, abs=1e-7)  # the step saw corrupt(x)
     fresh = ae.Autoencoder(config).get_weights()
     assert not np.array_equal(model.get_weights()[0], fresh[0])  # and then updated
+
+
+REPRODUCE = """
+import sys
+import ae_tutorial as ae
+config = ae.SeedConfig(seed=3)
+data = ae.read_data_sets(sys.argv[1], seed=3)
+history = ae.train(ae.Autoencoder(config), data.train, config, num_steps=40, display_step=20,
+                   verbose=False)
+print(repr(history))
+"""
+
+
+def test_two_processes_with_one_seed_compute_one_history(mnist_dir):
+    import subprocess
+    import sys
+    runs = [subprocess.Popen([sys.executable, "-c", REPRODUCE, str(mnist_dir)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    (out_a, err_a), (out_b, err_b) = (r.communicate(timeout=300) for r in runs)
+    assert [r.returncode for r in runs] == [0, 0], err_a + err_b
+    assert out_a == out_b and out_a.count("(") == 40  # a list of 40 (step, loss) pairs
+    assert eval(out_a) == run(mnist_dir, steps=40)  # and this process computes it too
