@@ -13,7 +13,10 @@ CHOICES = {"initializer": ("normal", "glorot"),
 class SeedConfig:
     """Every number of the TF1 seed, plus the random seed that makes a run repeatable.
 
-    Introduced in the book's first chapter; ``SeedConfig()`` is the seed exactly.
+    Introduced in the book's first chapter; ``SeedConfig()`` is the seed exactly. The last
+    four fields depart from the seed on purpose: another initialiser or optimiser (chapter
+    "Why the seed plateaus") and noisy inputs for a denoising autoencoder (chapter "What the
+    code learned"); allowed values are in ``CHOICES``.
     """
 
     learning_rate: float = 0.01  # RMSPropOptimizer(learning_rate)

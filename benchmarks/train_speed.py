@@ -197,10 +197,12 @@ def main(full=False):
         t0 = time.perf_counter()
         ae.read_data_sets(seed=0)
         print(f"load MNIST (files cached, digests checked): {time.perf_counter() - t0:.2f} s")
-        print("jupyter-book build book/:", timed_command("rm -rf book/_build && jupyter-book build book/"))
-        with tempfile.TemporaryDirectory() as cache:  # from scratch: chapter 6 trains
+        jupyter_book = os.path.join(os.path.dirname(py), "jupyter-book")  # this environment's
+        print("jupyter-book build book/:",
+              timed_command(f"rm -rf book/_build && {jupyter_book} build book/"))
+        with tempfile.TemporaryDirectory() as cache:  # from scratch: chapters 6, 8, 9 train
             print("pytest --nbval (empty weight cache):",
-                  timed_command("pytest --nbval -q", AE_TUTORIAL_CACHE=cache))
+                  timed_command(f"{py} -m pytest --nbval -q", AE_TUTORIAL_CACHE=cache))
 
 
 if __name__ == "__main__":
