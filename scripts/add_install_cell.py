@@ -45,10 +45,10 @@ def install_source(root=ROOT):
     return TEMPLATE.format(url=url, branch=branch)
 
 
-def book_notebooks(root=ROOT):
-    """The notebooks listed in book/_toc.yml (root and every part's chapters and sections)."""
-    book = Path(root) / "book"
-    toc = yaml.safe_load((book / "_toc.yml").read_text())
+def toc_files(book):
+    """The files of ``book/_toc.yml`` in reading order (root, then every part's chapters and
+    their sections), as written there: ``["intro", "01_data", ...]``."""
+    toc = yaml.safe_load((Path(book) / "_toc.yml").read_text())
     files = [toc["root"]]
 
     def walk(entries):
@@ -59,7 +59,13 @@ def book_notebooks(root=ROOT):
 
     for part in toc.get("parts", [toc]):
         walk(part.get("chapters"))
-    return [book / f"{f}.ipynb" for f in files if (book / f"{f}.ipynb").exists()]
+    return files
+
+
+def book_notebooks(root=ROOT):
+    """The notebooks listed in book/_toc.yml (root and every part's chapters and sections)."""
+    book = Path(root) / "book"
+    return [book / f"{f}.ipynb" for f in toc_files(book) if (book / f"{f}.ipynb").exists()]
 
 
 def is_install_cell(cell):

@@ -34,7 +34,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
-import yaml
+from add_install_cell import toc_files  # scripts/ is on sys.path when run as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -68,18 +68,7 @@ IMAGES_JS = """async () => {
 
 def toc_pages(book):
     """The pages of book/_toc.yml in reading order, as paths relative to the site ('intro.html')."""
-    toc = yaml.safe_load((book / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or ():
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", [toc]):
-        walk(part.get("chapters"))
-    return [f"{Path(f).with_suffix('')}.html" for f in files]
+    return [f"{Path(f).with_suffix('')}.html" for f in toc_files(book)]
 
 
 class _Ids(HTMLParser):
