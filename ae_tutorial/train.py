@@ -1,5 +1,7 @@
 """The seed's training loop on TensorFlow 2 (chapter "The training loop")."""
 
+import logging
+
 import numpy as np
 from tqdm import tqdm
 
@@ -9,6 +11,23 @@ from .config import SeedConfig
 from .losses import mse
 from .noise import make_corruption
 from .optim import make_optimizer
+
+
+class _OneTracePerTrain(logging.Filter):
+    """Drop TensorFlow's "calls to ... triggered tf.function retracing" warning about our steps.
+
+    Each ``train`` call compiles its step once, for its own model and optimiser; TensorFlow
+    counts the new functions of five calls in a row (say, a loop over learning rates) as
+    retracing and warns on stderr. Warnings about any other function still pass.
+    """
+
+    def filter(self, record):
+        message = record.getMessage()
+        return not ("triggered tf.function retracing" in message and any(
+            name in message for name in ("make_train_chunk.<locals>", "make_train_step.<locals>")))
+
+
+tf.get_logger().addFilter(_OneTracePerTrain())
 
 
 def make_train_step(model, optimizer, corrupt=None):

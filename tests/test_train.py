@@ -160,3 +160,26 @@ def test_two_processes_with_one_seed_compute_one_history(mnist_dir):
     assert [r.returncode for r in runs] == [0, 0], err_a + err_b
     assert out_a == out_b and out_a.count("(") == 40  # a list of 40 (step, loss) pairs
     assert eval(out_a) == run(mnist_dir, steps=40)  # and this process computes it too
+
+
+def test_repeated_training_logs_no_retracing_warning(mnist):
+    """Each train call compiles its own step once; a loop of calls (an exercise over
+    learning rates, say) must not make TensorFlow warn of "retracing" on stderr."""
+    import logging
+
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = ae.tf.get_logger()
+    logger.addHandler(handler)
+    try:
+        for fast in (True, False):
+            for _ in range(6):
+                ae.train(ae.Autoencoder(CONFIG), mnist.train, CONFIG, num_steps=2,
+                         display_step=2, verbose=False, fast=fast)
+        logger.warning("5 out of the last 9 calls to <function f> triggered tf.function "
+                       "retracing.")  # anyone else's function: still reported
+    finally:
+        logger.removeHandler(handler)
+    assert [r.getMessage() for r in records if "retracing" in r.getMessage()] == [
+        "5 out of the last 9 calls to <function f> triggered tf.function retracing."]
