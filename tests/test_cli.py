@@ -1,6 +1,6 @@
 """The command line, in real subprocesses: its files, its one-line errors, and a run killed
-with SIGKILL then resumed in another process ending with the same bits (and the same loss
-history) as a run never interrupted."""
+with SIGKILL, or interrupted with Ctrl-C, then resumed in another process ending with the same
+bits (and the same loss history) as a run never interrupted."""
 
 import os
 import re
@@ -72,6 +72,29 @@ def test_run_killed_with_sigkill_then_resumed_ends_bit_identical(reference, tmp_
     assert step < 150 and not (tmp_path / "history.csv").exists()  # killed midway
     out, _ = finish(start(*RUN, "--out", str(tmp_path), "--resume"))
     assert out.splitlines()[0].startswith(f"Step {step + 50}:")  # continued, not from step 1
+    assert (tmp_path / "history.csv").read_text() == (reference[0] / "history.csv").read_text()
+    for a, b in zip(weights(tmp_path), weights(reference[0])):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_run_interrupted_with_ctrl_c_says_resume_then_resumes_bit_identical(reference,
+                                                                           tmp_path):
+    """Ctrl-C (SIGINT) after a checkpoint: exit 130 with one line naming --resume, no
+    traceback; the resumed run ends with the uninterrupted run's bits."""
+    process = start(*RUN, "--out", str(tmp_path), "--quiet")
+    saved = tmp_path / "checkpoint" / checkpoint.FILE_NAME
+    while not saved.exists() and process.poll() is None:
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    if process.returncode == 0:
+        pytest.skip("the run finished before the interrupt arrived")  # a very fast machine
+    assert process.returncode == 130, err
+    assert err == ("python -m ae_tutorial train: interrupted; run the same command with "
+                   "--resume to continue\n")
+    assert not (tmp_path / "history.csv").exists()
+    assert not list((tmp_path / "checkpoint").glob("*.tmp"))  # no half-written checkpoint
+    finish(start(*RUN, "--out", str(tmp_path), "--resume", "--quiet"))
     assert (tmp_path / "history.csv").read_text() == (reference[0] / "history.csv").read_text()
     for a, b in zip(weights(tmp_path), weights(reference[0])):
         np.testing.assert_array_equal(a, b)
