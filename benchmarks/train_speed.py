@@ -11,7 +11,10 @@ Every loop trains the seed's network (784-256-128-256-784, batch 256, TF1 RMSPro
 on the same data. Rates are steady-state: each loop runs SHORT and then SHORT + STEPS steps
 from a fresh start, and the rate is STEPS over the difference, so graph building and
 tracing cancel out; the median of REPEATS such measurements is printed. One training step
-is 6 x 468,368 parameters x 256 images = 0.719 GFLOP. The benchmark reports; it gates nothing.
+is 6 x 468,368 parameters x 256 images = 0.719 GFLOP. The ceiling ("of TF matmuls") is the
+step's 11 matrix products alone, in the order a step needs them (``tf_step_matmuls``); the
+same products all independent, which TensorFlow runs two at a time, are printed beside it.
+The benchmark reports; it gates nothing.
 """
 
 import argparse
