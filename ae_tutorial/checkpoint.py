@@ -66,7 +66,7 @@ class Checkpointer:
 
     ``variables`` are every Keras variable the run changes (model weights, optimiser
     variables, generator states), ``dataset`` a ``DataSet`` (its batch position is
-    saved), ``config`` the run's ``SeedConfig`` (a checkpoint of another config is refused).
+    saved), ``config`` the run's ``OriginalConfig`` (a checkpoint of another config is refused).
     """
 
     def __init__(self, folder, variables, dataset, config):

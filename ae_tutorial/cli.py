@@ -85,7 +85,7 @@ def run_train(args):
     """Train as ``args`` say and write the results (see the module docstring)."""
     import ae_tutorial as ae
 
-    config = ae.SeedConfig(num_steps=args.steps, seed=args.seed, batch_size=args.batch_size,
+    config = ae.OriginalConfig(num_steps=args.steps, seed=args.seed, batch_size=args.batch_size,
                            learning_rate=args.learning_rate, display_step=args.display_step)
     args.out.mkdir(parents=True, exist_ok=True)
     data = ae.read_data_sets(args.data_dir, seed=config.seed)

@@ -3,17 +3,17 @@
 from dataclasses import asdict, dataclass
 
 
-#: The allowed values of ``SeedConfig``'s string fields.
+#: The allowed values of ``OriginalConfig``'s string fields.
 CHOICES = {"initializer": ("normal", "glorot"),
            "optimizer": ("rmsprop", "keras_rmsprop", "adam"),
            "noise": ("none", "gaussian", "mask")}
 
 
 @dataclass(frozen=True)
-class SeedConfig:
+class OriginalConfig:
     """Every number of the TF1 seed, plus the random seed that makes a run repeatable.
 
-    Introduced in the book's first chapter; ``SeedConfig()`` is the seed exactly. The last
+    Introduced in the book's first chapter; ``OriginalConfig()`` is the seed exactly. The last
     four fields depart from the seed on purpose: another initialiser or optimiser (chapter
     "Why the seed plateaus") and noisy inputs for a denoising autoencoder (chapter "What the
     code learned"); allowed values are in ``CHOICES``.
@@ -41,15 +41,15 @@ class SeedConfig:
                      "num_hidden_2", "num_input"):
             value = getattr(self, name)
             if not isinstance(value, int) or value <= 0:
-                raise ValueError(f"SeedConfig.{name} must be a positive integer, got {value!r}")
+                raise ValueError(f"OriginalConfig.{name} must be a positive integer, got {value!r}")
         if not self.learning_rate > 0:
-            raise ValueError(f"SeedConfig.learning_rate must be > 0, got {self.learning_rate!r}")
+            raise ValueError(f"OriginalConfig.learning_rate must be > 0, got {self.learning_rate!r}")
         for name, allowed in CHOICES.items():
             if getattr(self, name) not in allowed:
-                raise ValueError(f"SeedConfig.{name} must be one of {allowed}, "
+                raise ValueError(f"OriginalConfig.{name} must be one of {allowed}, "
                                  f"got {getattr(self, name)!r}")
         if not 0 <= self.noise_level < (1 if self.noise == "mask" else float("inf")):
-            raise ValueError(f"SeedConfig.noise_level {self.noise_level!r} is out of range "
+            raise ValueError(f"OriginalConfig.noise_level {self.noise_level!r} is out of range "
                              f"for noise {self.noise!r}")
 
     def to_dict(self):

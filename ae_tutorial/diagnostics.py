@@ -1,16 +1,21 @@
 """What a sigmoid network is doing inside: saturation and gradient norms (chapter
-"Why the seed plateaus")."""
+"Why the original plateaus")."""
 
 import numpy as np
 
 from ._tf import tf
 from .losses import mse
 
-#: The seed's names for the eight arrays, in ``Autoencoder.get_weights()`` order.
-SEED_NAMES = ("encoder_h1", "encoder_b1", "encoder_h2", "encoder_b2",
-              "decoder_h1", "decoder_b1", "decoder_h2", "decoder_b2")
-#: The four sigmoid layers, named by the seed's weight of each.
-LAYER_NAMES = SEED_NAMES[::2]
+#: The original's names for the eight arrays, in ``Autoencoder.get_weights()`` order.
+ORIGINAL_NAMES = ("encoder_h1", "encoder_b1", "encoder_h2", "encoder_b2",
+                  "decoder_h1", "decoder_b1", "decoder_h2", "decoder_b2")
+#: The four sigmoid layers' outputs, as the original names them inside ``encoder()`` and
+#: ``decoder()`` (the Keras attributes ``model.encoder.layer_1`` and so on). Layer ``i`` has
+#: the weights ``ORIGINAL_NAMES[2 * i]`` and bias ``ORIGINAL_NAMES[2 * i + 1]``.
+LAYER_NAMES = ("encoder.layer_1", "encoder.layer_2", "decoder.layer_1", "decoder.layer_2")
+#: A sigmoid output within this of 0 or 1 counts as *saturated*: its slope ``s (1 - s)`` is
+#: then below 0.01 (4 % of its peak, 0.25), and the pre-activation beyond ``ln 99``, about 4.6.
+SATURATION_MARGIN = 0.01
 
 
 def layer_outputs(model, x):
@@ -24,7 +29,7 @@ def layer_outputs(model, x):
     return outputs
 
 
-def saturation(model, x, margin=0.01):
+def saturation(model, x, margin=SATURATION_MARGIN):
     """Fraction of each layer's sigmoid outputs within ``margin`` of 0 or 1, for ``x``.
 
     There the sigmoid's slope ``s (1 - s)`` is below ``margin`` (at most 4 % of its peak
@@ -40,11 +45,11 @@ def saturation(model, x, margin=0.01):
 def gradient_norms(model, x):
     """The L2 norm of the loss's gradient for each of the eight arrays, on the batch ``x``.
 
-    The loss is the seed's ``mse(x, model(x))``. Returns ``{seed name: norm}`` keyed by
-    ``SEED_NAMES`` (``encoder_h1``, ``encoder_b1``, ...).
+    The loss is the original's ``mse(x, model(x))``. Returns ``{weight name: norm}`` keyed by
+    ``ORIGINAL_NAMES`` (``encoder_h1``, ``encoder_b1``, ...).
     """
     variables = model.trainable_variables
     with tf.GradientTape() as tape:
         loss = mse(x, model(x))
     return {name: float(tf.norm(g))
-            for name, g in zip(SEED_NAMES, tape.gradient(loss, variables))}
+            for name, g in zip(ORIGINAL_NAMES, tape.gradient(loss, variables))}

@@ -2,7 +2,7 @@
 
 import keras
 
-from .config import SeedConfig
+from .config import OriginalConfig
 from .data import check_pixel_values
 
 
@@ -61,7 +61,7 @@ class Encoder(_TwoLayers):
     Pixels that are NaN or outside [0, 1] raise ``ValueError`` (checked on eager calls).
     """
 
-    def __init__(self, config=SeedConfig(), seed=None, name="encoder", **kwargs):
+    def __init__(self, config=OriginalConfig(), seed=None, name="encoder", **kwargs):
         widths = (config.num_input, config.num_hidden_1, config.num_hidden_2)
         super().__init__(widths, config, seed, name=name, **kwargs)
 
@@ -77,7 +77,7 @@ class Decoder(_TwoLayers):
     (the seed's ``decoder_h1/b1`` and ``decoder_h2/b2``).
     """
 
-    def __init__(self, config=SeedConfig(), seed=None, name="decoder", **kwargs):
+    def __init__(self, config=OriginalConfig(), seed=None, name="decoder", **kwargs):
         widths = (config.num_hidden_2, config.num_hidden_1, config.num_input)
         super().__init__(widths, config, seed, name=name, **kwargs)
 
@@ -85,13 +85,13 @@ class Decoder(_TwoLayers):
 class Autoencoder(keras.Model):
     """``decoder(encoder(x))``: the seed's 784 -> 256 -> 128 -> 256 -> 784 network.
 
-    Built on construction (468,368 parameters for ``SeedConfig()``). The initial weights
+    Built on construction (468,368 parameters for ``OriginalConfig()``). The initial weights
     are drawn from N(0, 1) by a ``keras.random.SeedGenerator`` seeded with
     ``config.seed``, so the same config gives the same network. Introduced in chapter
     "The decoder"; float32 input of shape (batch, 784), output of the same shape.
     """
 
-    def __init__(self, config=SeedConfig(), name="autoencoder", **kwargs):
+    def __init__(self, config=OriginalConfig(), name="autoencoder", **kwargs):
         super().__init__(name=name, **kwargs)
         self.config = config
         seed = keras.random.SeedGenerator(config.seed)

@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._tf import tf as _tf
-from .config import SeedConfig
+from .config import OriginalConfig
 
 #: ``(step, loss)`` pairs the original notebook printed.
 TF1_PRINTED_LOSSES = (
@@ -35,8 +35,8 @@ class _InternalDeprecations(logging.Filter):
         return not ("is deprecated" in message and "tensorflow/python/training/" in message)
 
 
-class SeedRun(NamedTuple):
-    """What ``run_seed`` returns: each step's loss (float32, (num_steps,)) and the eight
+class OriginalRun(NamedTuple):
+    """What ``run_original`` returns: each step's loss (float32, (num_steps,)) and the eight
     weight arrays before the first and after the last step, in ``Autoencoder.get_weights()``
     order (``encoder_h1, encoder_b1, encoder_h2, encoder_b2, decoder_h1, ...``)."""
 
@@ -45,7 +45,7 @@ class SeedRun(NamedTuple):
     weights: list
 
 
-def run_seed(mnist, config=SeedConfig(), initial_weights=None, verbose=True):
+def run_original(mnist, config=OriginalConfig(), initial_weights=None, verbose=True):
     """Run the seed's own TF1 program on ``mnist`` (anything with ``train.next_batch``).
 
     The code below is the seed's, line for line, with ``tf`` bound to ``tf.compat.v1`` and
@@ -58,12 +58,12 @@ def run_seed(mnist, config=SeedConfig(), initial_weights=None, verbose=True):
     _tf.get_logger().addFilter(quiet)
     try:
         with graph.as_default():
-            return _seed_program(_tf.compat.v1, mnist, config, initial_weights, verbose)
+            return _original_program(_tf.compat.v1, mnist, config, initial_weights, verbose)
     finally:
         _tf.get_logger().removeFilter(quiet)
 
 
-def _seed_program(tf, mnist, config, initial_weights, verbose):  # noqa: C901 (the seed's code)
+def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C901 (the seed's code)
     tf.set_random_seed(config.seed)
     learning_rate, num_steps, batch_size = config.learning_rate, config.num_steps, config.batch_size
     display_step = config.display_step
@@ -147,7 +147,7 @@ def _seed_program(tf, mnist, config, initial_weights, verbose):  # noqa: C901 (t
             if verbose and (i % display_step == 0 or i == 1):
                 print('Step %i: Minibatch Loss: %f' % (i, l))
         final = sess.run(variables)
-    return SeedRun(np.array(losses, dtype=np.float32), initial, final)
+    return OriginalRun(np.array(losses, dtype=np.float32), initial, final)
 
 
 class _Batches:
@@ -161,7 +161,7 @@ class _Batches:
 
 
 def tf1_losses(initial_weights, batches, learning_rate=0.01, num_steps=None):
-    """The seed's TF1 graph (``run_seed``) from ``initial_weights`` on the given ``batches``.
+    """The seed's TF1 graph (``run_original``) from ``initial_weights`` on the given ``batches``.
 
     ``batches`` is a list of float32 arrays of shape (batch, 784), or any iterable of them
     with ``num_steps`` saying how many to take (a generator keeps memory flat). Returns
@@ -171,6 +171,6 @@ def tf1_losses(initial_weights, batches, learning_rate=0.01, num_steps=None):
     if num_steps is None:
         batches = list(batches)
         num_steps = len(batches)
-    config = SeedConfig(learning_rate=learning_rate, num_steps=num_steps)
-    run = run_seed(_Batches(batches), config, initial_weights, verbose=False)
+    config = OriginalConfig(learning_rate=learning_rate, num_steps=num_steps)
+    run = run_original(_Batches(batches), config, initial_weights, verbose=False)
     return run.losses, run.weights

@@ -7,7 +7,7 @@ from tqdm import tqdm
 
 from ._tf import tf
 from .checkpoint import Checkpointer
-from .config import SeedConfig
+from .config import OriginalConfig
 from .losses import mse
 from .noise import make_corruption
 from .optim import make_optimizer
@@ -91,7 +91,7 @@ def _positive_int(name, value):
     return int(value)
 
 
-def train(model, dataset, config=SeedConfig(), optimizer=None, *, num_steps=None,
+def train(model, dataset, config=OriginalConfig(), optimizer=None, *, num_steps=None,
           display_step=None, verbose=True, progress=None, fast=True, checkpoint_dir=None,
           checkpoint_every=None, resume=False, callback=None):
     """Train ``model`` on batches from ``dataset.next_batch`` as the seed does; return the history.

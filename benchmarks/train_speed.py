@@ -32,7 +32,7 @@ from ae_tutorial import tf
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-CONFIG = ae.SeedConfig()
+CONFIG = ae.OriginalConfig()
 STEP_GFLOP = 6 * 468_368 * CONFIG.batch_size / 1e9
 SHORT, STEPS, REPEATS = 50, 1000, 5
 
@@ -186,7 +186,7 @@ def full_run_peak_memory():
     The peak is the child's VmHWM, the high-water mark of its own memory map: ru_maxrss
     would also count the memory of this (large) parent process that forked it.
     """
-    code = ("import re, time, ae_tutorial as ae; c = ae.SeedConfig(); "
+    code = ("import re, time, ae_tutorial as ae; c = ae.OriginalConfig(); "
             "d = ae.read_data_sets(seed=0); t = time.perf_counter(); "
             "ae.train(ae.Autoencoder(c), d.train, c, verbose=False); "
             "hwm = re.search(r'VmHWM:\\s+(\\d+) kB', open('/proc/self/status').read()); "

@@ -5,7 +5,7 @@ Run: python scripts/seed_band.py {port,tf1} [first_seed] [last_seed]   (default 
 For each seed s, 30,000 steps of batch 256 on the canonical MNIST, batches drawn by
 ``read_data_sets(seed=s).train.next_batch``, recording the minibatch loss at step 1 and every
 1,000 steps, as the seed printed them:
-- ``port``: ``ae.train`` on ``ae.Autoencoder(SeedConfig(seed=s))``, the package's TF2 port;
+- ``port``: ``ae.train`` on ``ae.Autoencoder(OriginalConfig(seed=s))``, the package's TF2 port;
 - ``tf1``: the seed's own TF1 graph (``ae.tf1_losses``: placeholders, RMSPropOptimizer, Session)
   from N(0, 1) initial weights drawn by ``tf.random.normal`` with seed s.
 The training chapter reads both files to state the band and asserts that its own run
@@ -38,7 +38,7 @@ def main(impl, first=1, last=8):
     OUT.mkdir(parents=True, exist_ok=True)
     rows = []
     for seed in range(first, last + 1):
-        config = ae.SeedConfig(seed=seed)
+        config = ae.OriginalConfig(seed=seed)
         losses = run(config, ae.read_data_sets(seed=seed))
         rows += [(seed, s, f"{losses[s - 1]:.6f}") for s in range(1, config.num_steps + 1)
                  if s == 1 or s % config.display_step == 0]

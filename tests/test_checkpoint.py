@@ -7,7 +7,7 @@ import pytest
 import ae_tutorial as ae
 from ae_tutorial import checkpoint
 
-CONFIG = ae.SeedConfig(seed=3)
+CONFIG = ae.OriginalConfig(seed=3)
 
 
 def test_npz_round_trip_leaves_no_temporary_file(tmp_path):
@@ -60,7 +60,7 @@ class InterruptedDataSet(ae.DataSet):
 
 
 @pytest.mark.parametrize("config, fast", [(CONFIG, False),
-                                          (ae.SeedConfig(seed=3, noise="mask", noise_level=0.3),
+                                          (ae.OriginalConfig(seed=3, noise="mask", noise_level=0.3),
                                            True)])
 def test_interrupted_and_resumed_run_ends_bit_identical(mnist, tmp_path, config, fast):
     """Interrupted midway through the chunk of steps 16-20 (the checkpoint at 15 stays),
@@ -86,7 +86,7 @@ def small(mnist, seed=1):
 
 def test_divergence_keeps_the_last_good_checkpoint(mnist, tmp_path):
     """Adam at an absurd 5e36 keeps finite weights for a few steps, then its loss is NaN."""
-    config = ae.SeedConfig(seed=3, learning_rate=5e36, optimizer="adam")
+    config = ae.OriginalConfig(seed=3, learning_rate=5e36, optimizer="adam")
     run = dict(display_step=1, verbose=False, fast=False)
     with pytest.raises(FloatingPointError, match=r"the loss became nan at step (\d+)") as error:
         ae.train(ae.Autoencoder(config), small(mnist), config, num_steps=20,
@@ -103,7 +103,7 @@ def test_divergence_keeps_the_last_good_checkpoint(mnist, tmp_path):
 
 
 def test_non_finite_weights_are_never_saved(mnist, tmp_path):
-    config = ae.SeedConfig(seed=3, learning_rate=1e39)  # infinity: NaN weights after step 1
+    config = ae.OriginalConfig(seed=3, learning_rate=1e39)  # infinity: NaN weights after step 1
     with pytest.raises(FloatingPointError, match="kernel became NaN or infinite at step 1"):
         ae.train(ae.Autoencoder(config), small(mnist), config, num_steps=5, display_step=1,
                  checkpoint_dir=tmp_path, checkpoint_every=1, verbose=False)
@@ -114,7 +114,7 @@ def test_checkpoint_of_another_config_is_refused(mnist, tmp_path):
     data = small(mnist)
     ae.train(ae.Autoencoder(CONFIG), data, CONFIG, num_steps=2, checkpoint_dir=tmp_path,
              verbose=False, fast=False)
-    other = ae.SeedConfig(seed=4, learning_rate=0.02)
+    other = ae.OriginalConfig(seed=4, learning_rate=0.02)
     with pytest.raises(ValueError, match="another configuration .*learning_rate, seed"):
         ae.train(ae.Autoencoder(other), data, other, num_steps=4, checkpoint_dir=tmp_path,
                  resume=True, verbose=False)

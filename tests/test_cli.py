@@ -34,7 +34,7 @@ def finish(process):
 
 
 def weights(folder):
-    model = ae.Autoencoder(ae.SeedConfig(seed=2))
+    model = ae.Autoencoder(ae.OriginalConfig(seed=2))
     model.load_weights(folder / "autoencoder.weights.h5")
     return model.get_weights()
 

@@ -15,7 +15,7 @@ def sigmoid(a):
 
 @pytest.fixture(scope="module")
 def model():
-    return ae.Autoencoder(ae.SeedConfig(seed=4))
+    return ae.Autoencoder(ae.OriginalConfig(seed=4))
 
 
 def test_layer_outputs_are_the_seed_network(model):
@@ -33,14 +33,14 @@ def test_saturation_counts_outputs_near_0_or_1(model):
     for (name, fraction), s in zip(fractions.items(), ae.layer_outputs(model, X)):
         assert fraction == pytest.approx(np.mean(np.minimum(s, 1 - s) < 0.01))
     # N(0, 1) weights on 784 inputs: pre-activations of size ~sqrt(784 * 0.33) saturate most units
-    assert fractions["encoder_h1"] > 0.7
-    glorot = ae.saturation(ae.Autoencoder(ae.SeedConfig(initializer="glorot")), X)
-    assert glorot["encoder_h1"] < 0.05
+    assert fractions["encoder.layer_1"] > 0.7
+    glorot = ae.saturation(ae.Autoencoder(ae.OriginalConfig(initializer="glorot")), X)
+    assert glorot["encoder.layer_1"] < 0.05
 
 
 def test_gradient_norms_match_the_tape(model):
     norms = ae.gradient_norms(model, X)
-    assert list(norms) == list(ae.SEED_NAMES)
+    assert list(norms) == list(ae.ORIGINAL_NAMES)
     variables = model.trainable_variables
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean(tf.pow(X - model(X), 2))  # the seed's loss, spelled its way

@@ -19,7 +19,7 @@ def seed_network(x, weights):
 
 @pytest.fixture(scope="module")
 def model():
-    return ae.Autoencoder(ae.SeedConfig())
+    return ae.Autoencoder(ae.OriginalConfig())
 
 
 def test_parameter_count_and_shapes(model):
@@ -46,8 +46,8 @@ def test_initial_weights_are_standard_normal(model):
 
 
 def test_seed_decides_the_weights(model):
-    same = ae.Autoencoder(ae.SeedConfig()).get_weights()
-    other = ae.Autoencoder(ae.SeedConfig(seed=1)).get_weights()
+    same = ae.Autoencoder(ae.OriginalConfig()).get_weights()
+    other = ae.Autoencoder(ae.OriginalConfig(seed=1)).get_weights()
     assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), same))
     assert not np.array_equal(model.get_weights()[0], other[0])
 
@@ -65,11 +65,11 @@ def test_bad_input_is_a_value_error(model, x, message):
 
 
 def test_glorot_variant_uses_keras_defaults():
-    weights = ae.Autoencoder(ae.SeedConfig(initializer="glorot")).get_weights()
+    weights = ae.Autoencoder(ae.OriginalConfig(initializer="glorot")).get_weights()
     for w, b in zip(weights[::2], weights[1::2]):
         limit = np.sqrt(6.0 / sum(w.shape))  # GlorotUniform's bound
         assert np.abs(w).max() <= limit and np.abs(w).max() > 0.9 * limit
         assert abs(w.std() - limit / np.sqrt(3)) < 0.02 * limit  # uniform's std
         assert not b.any()
-    again = ae.Autoencoder(ae.SeedConfig(initializer="glorot")).get_weights()
+    again = ae.Autoencoder(ae.OriginalConfig(initializer="glorot")).get_weights()
     assert all(np.array_equal(a, b) for a, b in zip(weights, again))

@@ -40,6 +40,6 @@ def test_bad_noise_is_refused(kind, level):
 
 
 def test_make_corruption_follows_the_config():
-    assert ae.make_corruption(ae.SeedConfig()) is None
-    c = ae.make_corruption(ae.SeedConfig(noise="mask", noise_level=0.25))
+    assert ae.make_corruption(ae.OriginalConfig()) is None
+    c = ae.make_corruption(ae.OriginalConfig(noise="mask", noise_level=0.25))
     assert (c.kind, c.level) == ("mask", 0.25)

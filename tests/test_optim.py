@@ -19,7 +19,7 @@ def keras_run(model, optimizer, batches):
 @pytest.fixture(scope="module")
 def runs(mnist):
     batches = [mnist.test.images[i * 256:(i + 1) * 256] for i in range(STEPS)]
-    config = ae.SeedConfig(seed=7)
+    config = ae.OriginalConfig(seed=7)
     initial = ae.Autoencoder(config).get_weights()
     return {
         "tf1": ae.reference.tf1_losses(initial, batches),
@@ -64,6 +64,6 @@ def test_config_round_trip_and_validation():
                                        ("keras_rmsprop", keras.optimizers.RMSprop),
                                        ("adam", keras.optimizers.Adam)])
 def test_make_optimizer_follows_the_config(name, cls):
-    optimizer = ae.make_optimizer(ae.SeedConfig(optimizer=name, learning_rate=0.003))
+    optimizer = ae.make_optimizer(ae.OriginalConfig(optimizer=name, learning_rate=0.003))
     assert type(optimizer) is cls
     assert float(optimizer.learning_rate) == pytest.approx(0.003)

@@ -6,7 +6,7 @@ import pytest
 import ae_tutorial as ae
 from ae_tutorial.train import _chunks, make_train_chunk
 
-CONFIG = ae.SeedConfig(seed=3)
+CONFIG = ae.OriginalConfig(seed=3)
 
 
 def run(mnist_dir, steps=60, fast=True, verbose=False, display_step=20):
@@ -90,7 +90,7 @@ def test_batch_larger_than_dataset():
 
 
 def test_nan_loss_names_the_step(mnist):
-    config = ae.SeedConfig(seed=3, learning_rate=1e39)  # absurd: infinity in float32
+    config = ae.OriginalConfig(seed=3, learning_rate=1e39)  # absurd: infinity in float32
     for fast in (True, False):
         with pytest.raises(FloatingPointError, match="the loss became nan at step 2"):
             ae.train(ae.Autoencoder(config), mnist.test, config, num_steps=5, verbose=False,
@@ -127,7 +127,7 @@ def test_chunks_of_any_length_share_one_trace(mnist):
 @pytest.mark.parametrize("variant", [dict(noise="mask", noise_level=0.5),
                                      dict(optimizer="adam", initializer="glorot")])
 def test_variants_train_as_configured(mnist_dir, variant):
-    config = ae.SeedConfig(seed=3, **variant)
+    config = ae.OriginalConfig(seed=3, **variant)
     x = ae.read_data_sets(mnist_dir, seed=3).train.next_batch(256)[0]
     model = ae.Autoencoder(config)
     corrupt = ae.make_corruption(config)
@@ -142,7 +142,7 @@ def test_variants_train_as_configured(mnist_dir, variant):
 REPRODUCE = """
 import sys
 import ae_tutorial as ae
-config = ae.SeedConfig(seed=3)
+config = ae.OriginalConfig(seed=3)
 data = ae.read_data_sets(sys.argv[1], seed=3)
 history = ae.train(ae.Autoencoder(config), data.train, config, num_steps=40, display_step=20,
                    verbose=False)
