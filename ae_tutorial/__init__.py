@@ -16,7 +16,7 @@ from .losses import mse
 from .model import Autoencoder, Decoder, Encoder
 from .noise import Corruption, make_corruption
 from .optim import RMSProp, make_optimizer
-from .plot import (canvas, plot_canvas, plot_codes_2d, plot_loss, plot_neighbours,
+from .plot import (canvas, plot_canvas, plot_canvases, plot_codes_2d, plot_loss, plot_neighbours,
                    plot_reconstructions, plot_rows)
 from .reference import TF1_PRINTED_LOSSES, OriginalRun, run_original, tf1_losses
 from .train import make_train_step, train
@@ -25,7 +25,7 @@ __version__ = "0.1.0"
 __all__ = [
     "OriginalConfig", "DataSet", "Datasets", "read_data_sets", "mse", "Autoencoder", "Decoder",
     "Encoder", "RMSProp", "make_optimizer", "Corruption", "make_corruption", "canvas",
-    "plot_canvas", "plot_loss", "plot_reconstructions", "plot_codes_2d", "plot_neighbours",
+    "plot_canvas", "plot_canvases", "plot_loss", "plot_reconstructions", "plot_codes_2d", "plot_neighbours",
     "plot_rows", "encode", "nearest_neighbours", "pca_reconstruct", "make_train_step", "train",
     "Trained", "trained", "TF1_PRINTED_LOSSES", "OriginalRun", "run_original", "tf1_losses",
     "LAYER_NAMES", "ORIGINAL_NAMES", "SATURATION_MARGIN", "gradient_norms", "layer_outputs",

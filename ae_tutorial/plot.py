@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 def canvas(images, n=4):
     """Tile ``n * n`` images of shape (n*n, 784) into one (28n, 28n) array, row by row.
 
-    The seed's ``canvas_orig[i*28:(i+1)*28, j*28:(j+1)*28]`` layout (chapter "Results").
+    The original's ``canvas_orig[i*28:(i+1)*28, j*28:(j+1)*28]`` layout (chapter "Results").
     """
     images = np.asarray(images)
     if images.shape != (n * n, 784):
@@ -19,34 +19,41 @@ def canvas(images, n=4):
     return images.reshape(n, n, 28, 28).transpose(0, 2, 1, 3).reshape(28 * n, 28 * n)
 
 
-def plot_canvas(images, n=4, title="Original Images"):
-    """The seed's figure: an ``n x n`` grey canvas of digits under ``title``."""
-    fig = Figure(figsize=(n, n))
-    ax = fig.add_subplot()
-    ax.imshow(canvas(images, n), origin="upper", cmap="gray", vmin=0.0, vmax=1.0)
-    ax.set_title(title)
-    ax.set_axis_off()
+def plot_canvas(images, n=4, title="Original Images", labels=None):
+    """The original's figure: an ``n x n`` grey canvas of digits under ``title``.
+
+    ``labels`` (n*n,), if given, are printed in the corner of each digit's tile.
+    """
+    return plot_canvases({title: images}, n, labels)
+
+
+def plot_canvases(panels, n=4, labels=None):
+    """Canvases side by side: ``panels`` maps each title to its (n*n, 784) images.
+
+    ``labels`` (n*n,), if given, are printed in the corner of each tile of every canvas
+    (chapters "The data" and "Results").
+    """
+    if labels is not None and len(labels) != n * n:
+        raise ValueError(f"need {n * n} labels for an {n} x {n} canvas, got {len(labels)}")
+    fig = Figure(figsize=(n * len(panels) + 0.2 * (len(panels) - 1), n + 0.3),
+                 layout="constrained")
+    for ax, (title, images) in zip(fig.subplots(1, len(panels), squeeze=False)[0],
+                                   panels.items()):
+        ax.imshow(canvas(images, n), origin="upper", cmap="gray", vmin=0.0, vmax=1.0)
+        for i, label in enumerate(labels if labels is not None else []):
+            ax.text(28 * (i % n) + 1.5, 28 * (i // n) + 1.5, str(label), color="yellow",
+                    fontsize="small", ha="left", va="top")
+        ax.set_title(title)
+        ax.set_axis_off()
     return fig
 
 
 def plot_reconstructions(originals, reconstructions, titles=("Original", "Reconstructed")):
     """Two rows of digits: ``originals`` above ``reconstructions`` (each (k, 784))."""
-    originals, reconstructions = np.asarray(originals), np.asarray(reconstructions)
-    if originals.shape != reconstructions.shape or originals.ndim != 2:
-        raise ValueError(f"need two (k, 784) arrays of the same shape, got {originals.shape} "
-                         f"and {reconstructions.shape}")
-    k = len(originals)
-    fig = Figure(figsize=(k, 2.3))
-    axes = fig.subplots(2, k, squeeze=False)
-    for row, (images, title) in enumerate(zip((originals, reconstructions), titles)):
-        for col, image in enumerate(images):
-            axes[row, col].imshow(image.reshape(28, 28), cmap="gray", vmin=0.0, vmax=1.0)
-            axes[row, col].set_axis_off()
-        axes[row, 0].set_title(title, loc="left", fontsize="medium")
-    return fig
+    return plot_rows([originals, reconstructions], titles)
 
 
-def plot_loss(history, label="ae_tutorial", reference=None, reference_label="TF1 seed"):
+def plot_loss(history, label="ae_tutorial", reference=None, reference_label="the original"):
     """Minibatch loss against step (log scale); ``history`` and ``reference`` are (step, loss)."""
     fig = Figure(figsize=(6, 3.5))
     ax = fig.add_subplot()
@@ -113,7 +120,8 @@ def plot_neighbours(queries, neighbours, query_titles=None, neighbour_titles=Non
 def plot_rows(rows, titles):
     """Rows of digits: ``rows`` is a list of (k, 784) arrays, each drawn under its title.
 
-    Introduced in chapter "What the code learned" (noisy, denoised and clean digits).
+    Used from chapter "The decoder" on (inputs above reconstructions; noisy, denoised and
+    clean digits in chapter "What the code learned").
     """
     rows = [np.asarray(row) for row in rows]
     if len({row.shape for row in rows}) != 1 or rows[0].ndim != 2 or len(titles) != len(rows):

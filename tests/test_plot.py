@@ -5,8 +5,8 @@ from matplotlib.figure import Figure
 import ae_tutorial as ae
 
 
-def seed_canvas(images, n):
-    """The seed's loop: row i holds the i-th call of next_batch(n)."""
+def original_canvas(images, n):
+    """The original's loop: row i holds the i-th call of next_batch(n)."""
     out = np.empty((28 * n, 28 * n))
     for i in range(n):
         for j in range(n):
@@ -14,9 +14,9 @@ def seed_canvas(images, n):
     return out
 
 
-def test_canvas_is_the_seed_layout():
+def test_canvas_is_the_original_layout():
     images = np.random.default_rng(0).random((16, 784))
-    np.testing.assert_array_equal(ae.canvas(images, 4), seed_canvas(images, 4))
+    np.testing.assert_array_equal(ae.canvas(images, 4), original_canvas(images, 4))
     with pytest.raises(ValueError, match=r"16 images .* got array \(15, 784\)"):
         ae.canvas(images[:15], 4)
 
@@ -29,9 +29,23 @@ def test_figures():
     fig = ae.plot_reconstructions(images[:10], images[:10])
     assert isinstance(fig, Figure) and len(fig.axes) == 20
     fig = ae.plot_loss([(1, 0.4), (2, 0.3)], reference=[(1, 0.44)])
-    assert [line.get_label() for line in fig.axes[0].lines] == ["ae_tutorial", "TF1 seed"]
-    with pytest.raises(ValueError, match="same shape"):
+    assert [line.get_label() for line in fig.axes[0].lines] == ["ae_tutorial", "the original"]
+    with pytest.raises(ValueError, match="one \\(k, 784\\) shape"):
         ae.plot_reconstructions(images[:10], images[:9])
+
+
+def test_canvases_side_by_side_with_labels():
+    images = np.random.default_rng(4).random((16, 784))
+    labels = np.arange(16) % 10
+    fig = ae.plot_canvases({"Original Images": images, "Reconstructed Images": 1 - images},
+                           4, labels=labels)
+    assert [ax.get_title() for ax in fig.axes] == ["Original Images", "Reconstructed Images"]
+    np.testing.assert_array_equal(fig.axes[1].images[0].get_array(), ae.canvas(1 - images))
+    for ax in fig.axes:  # each tile's label in its top-left corner, row by row
+        assert [t.get_text() for t in ax.texts] == [str(d) for d in labels]
+        assert ax.texts[5].get_position() == (28 * 1 + 1.5, 28 * 1 + 1.5)
+    with pytest.raises(ValueError, match="need 16 labels .* got 15"):
+        ae.plot_canvas(images, 4, labels=labels[:15])
 
 
 def test_plot_codes_2d_draws_every_point_in_its_panel():
