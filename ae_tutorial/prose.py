@@ -5,12 +5,8 @@ rather than retyping it; ``glue`` stores the value in the cell's output, where n
 compares it on every re-run and the book's build reads it.
 """
 
-from typing import TypeVar
 
-T = TypeVar("T")
-
-
-def glue(name: str, value: T) -> T:
+def glue(name: str, value: object) -> object:
     """Store ``value`` under ``name`` for ``{glue:text}`name``` in the book, and return it.
 
     Without myst-nb (a notebook opened on Colab) nothing is stored and the value is

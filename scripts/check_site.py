@@ -13,6 +13,8 @@ depends on the network. For every page in book/_toc.yml, in order, it
 - checks every internal link and asset (href and src in the rendered DOM) answers 200, and
   that every #anchor exists on its target page;
 - checks every image decodes (naturalWidth > 0);
+- waits for MathJax (served from the site itself, not a CDN) to typeset the page, and fails if
+  the page's text (collapsed dropdowns too), code left out, still shows raw TeX delimiters (``\\(``, ``\\[``, ``$$``);
 - saves a screenshot to book/_build/screenshots/<page>.png;
 
 then follows the "next" links from the first page to the last and the "previous" links back,
@@ -54,6 +56,20 @@ COLLECT_JS = """() => {
         }
     }
     return attrs;
+}"""
+RAW_TEX_JS = r"""async () => {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+        await Promise.race([MathJax.startup.promise, new Promise(r => setTimeout(r, 20000))]);
+    }
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const raw = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (!parent || parent.closest('pre, code, script, style, mjx-container')) continue;
+        const match = node.textContent.match(/\\\(|\\\[|\$\$/);
+        if (match) raw.push(node.textContent.trim().slice(0, 60));
+    }
+    return {raw, typeset: document.querySelectorAll('mjx-container').length};
 }"""
 IMAGES_JS = """async () => {
     const images = Array.from(document.images);
@@ -109,7 +125,8 @@ class Checker:
         self.failures = []
         self.status = {}  # url without fragment -> HTTP status (or an error string)
         self.ids = {}  # page url -> set of ids
-        self.counts = dict(pages=0, links=0, anchors=0, images=0, external=0, screenshots=0)
+        self.counts = dict(pages=0, links=0, anchors=0, images=0, external=0, screenshots=0,
+                           formulas=0)
 
     def fail(self, page, message):
         self.failures.append(f"{page}: {message}")
@@ -163,6 +180,12 @@ class Checker:
                                 "does not decode (naturalWidth 0)")
 
 
+    def check_maths(self, page, result):
+        self.counts["formulas"] += result["typeset"]
+        for text in result["raw"]:
+            self.fail(page, f"raw TeX on the page (MathJax did not typeset it): {text!r}")
+
+
 def watch(page, checker):
     """Report console errors, uncaught exceptions and failed internal requests as failures."""
     def here():
@@ -191,6 +214,7 @@ def visit_all(page, checker, pages, shots):
         checker.counts["pages"] += 1
         checker.check_links(path, page.evaluate(COLLECT_JS))
         checker.check_images(path, page.evaluate(IMAGES_JS))
+        checker.check_maths(path, page.evaluate(RAW_TEX_JS))
         page.screenshot(path=shots / f"{Path(path).stem}.png")
         checker.counts["screenshots"] += 1
 
@@ -247,6 +271,7 @@ def main(argv=None):
     counts = checker.counts
     print(f"check_site: {counts['pages']} pages, {counts['links']} internal links and assets "
           f"({counts['anchors']} with anchors), {counts['images']} images, "
+          f"{counts['formulas']} typeset formulas, "
           f"{counts['external']} external references not followed, "
           f"{counts['screenshots']} screenshots in {args.screenshots}")
     if checker.failures:
