@@ -69,10 +69,10 @@ def _load(path, model):
 
 
 def trained(config=OriginalConfig(), verbose=True):
-    """The seed's network trained on the seed's schedule for ``config``, from cache if there.
+    """The original's network trained on its schedule for ``config``, from the cache if there.
 
     On a miss it loads MNIST with ``seed=config.seed``, trains
-    ``Autoencoder(config)`` with ``train`` (printing the seed's lines when ``verbose``)
+    ``Autoencoder(config)`` with ``train`` (printing the original's lines when ``verbose``)
     and stores the result. An entry that is damaged (truncated or altered: each holds its
     SHA-256) is reported with a warning naming the file and rebuilt. Entries are written
     atomically, so processes sharing the cache never see half an entry.

@@ -1,7 +1,7 @@
-"""``python -m ae_tutorial train``: the seed's run without the notebooks (README "Command line").
+"""``python -m ae_tutorial train``: the original run without the notebooks (README "Command line").
 
-Trains the seed's autoencoder with a progress bar and writes to ``--out``: the weights
-(``autoencoder.weights.h5``), the loss of every step (``history.csv``) and the seed's two
+Trains the original autoencoder with a progress bar and writes to ``--out``: the weights
+(``autoencoder.weights.h5``), the loss of every step (``history.csv``) and the original's two
 canvases (``originals.png``, ``reconstructions.png``). Checkpoints go to ``OUT/checkpoint``;
 ``--resume`` continues an interrupted run to the same bits. Errors exit non-zero with
 one line on stderr.
@@ -40,10 +40,10 @@ def build_parser():
     parser = _Parser(prog=PROG, description="The classic TF1 MNIST autoencoder on TF2/Keras 3.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     train = commands.add_parser(
-        "train", help="train the seed's autoencoder and write its results",
-        description="Train the seed's autoencoder (784-256-128-256-784, TF1's RMSProp) on MNIST "
-                    "and write the weights, the loss history (CSV) and the seed's two canvases "
-                    "(PNG) to --out. Defaults reproduce the seed's run.")
+        "train", help="train the original autoencoder and write its results",
+        description="Train the original autoencoder (784-256-128-256-784, TF1's RMSProp) on MNIST "
+                    "and write the weights, the loss history (CSV) and the original's two canvases "
+                    "(PNG) to --out. Defaults reproduce the original's run.")
     add = train.add_argument
     add("--out", type=Path, default=Path("ae_tutorial_run"), metavar="DIR",
         help="output folder, created if missing (default: %(default)s)")
@@ -103,7 +103,7 @@ def run_train(args):
 
 
 def write_results(out, model, history, test):
-    """Weights, ``step,loss`` CSV and the seed's canvases of 16 ``test`` digits, each atomically."""
+    """Weights, ``step,loss`` CSV and the two canvases of 16 ``test`` digits, each atomically."""
     import numpy as np
 
     from .plot import plot_canvas

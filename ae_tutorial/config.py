@@ -1,4 +1,4 @@
-"""The seed's hyperparameters in one frozen dataclass (chapter "The data" onwards)."""
+"""The original's hyperparameters in one frozen dataclass (chapter "The data" onwards)."""
 
 from dataclasses import asdict, dataclass
 
@@ -11,11 +11,11 @@ CHOICES = {"initializer": ("normal", "glorot"),
 
 @dataclass(frozen=True)
 class OriginalConfig:
-    """Every number of the TF1 seed, plus the random seed that makes a run repeatable.
+    """Every number of the original TF1 program, plus the random seed that makes a run repeatable.
 
-    Introduced in the book's first chapter; ``OriginalConfig()`` is the seed exactly. The last
-    four fields depart from the seed on purpose: another initialiser or optimiser (chapter
-    "Why the seed plateaus") and noisy inputs for a denoising autoencoder (chapter "What the
+    Introduced in the book's first chapter; ``OriginalConfig()`` is the original exactly. The last
+    four fields depart from the original on purpose: another initialiser or optimiser (chapter
+    "Why the original plateaus") and noisy inputs for a denoising autoencoder (chapter "What the
     code learned"); allowed values are in ``CHOICES``.
     """
 
@@ -30,7 +30,7 @@ class OriginalConfig:
     init_mean: float = 0.0  # tf.random_normal's mean, for weights and biases
     init_stddev: float = 1.0  # tf.random_normal's stddev, for weights and biases
     seed: int = 0  # seeds the initial weights and the batch order
-    # Departures from the seed, for the chapters that go beyond it (defaults: the seed).
+    # Departures from the original, for the chapters that go beyond it (defaults: the original).
     initializer: str = "normal"  # "normal": N(init_mean, init_stddev); "glorot": Keras' default
     optimizer: str = "rmsprop"  # "rmsprop" (TF1's), "keras_rmsprop" or "adam"
     noise: str = "none"  # corrupt the inputs: "none", "gaussian" (stddev) or "mask" (fraction)

@@ -1,4 +1,4 @@
-"""The seed's loss: ``tf.reduce_mean(tf.pow(y_true - y_pred, 2))`` (chapter "The loss")."""
+"""The original's loss: ``tf.reduce_mean(tf.pow(y_true - y_pred, 2))`` (chapter "The loss")."""
 
 from keras import ops
 
@@ -12,7 +12,7 @@ def mse(y_true, y_pred):
     ``y_true`` and ``y_pred`` are float tensors of the same shape (batch, 784), pixels
     in [0, 1]; a wrong shape or dtype, NaN or a value outside [0, 1] raises ``ValueError``
     (values are checked when they are known, i.e. outside compiled functions).
-    Squaring with ``square`` gives the same bits as the seed's ``pow(., 2)``.
+    Squaring with ``square`` gives the same bits as the original's ``pow(., 2)``.
     """
     for x, what in ((y_true, "y_true"), (y_pred, "y_pred")):
         check_images(x, what=what)

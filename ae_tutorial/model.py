@@ -1,4 +1,4 @@
-"""The seed's encoder, decoder and autoencoder as Keras 3 objects (chapters 2 and 3)."""
+"""The original's encoder, decoder and autoencoder as Keras 3 objects (chapters 2 and 3)."""
 
 import keras
 
@@ -57,7 +57,7 @@ class Encoder(_TwoLayers):
     """784 -> 256 -> 128, sigmoid units: x of shape (batch, 784) to z of shape (batch, 128).
 
     Introduced in chapter "The encoder". ``layer_1`` and ``layer_2`` are Keras ``Dense``
-    layers whose ``kernel`` and ``bias`` are the seed's ``encoder_h1/b1`` and ``encoder_h2/b2``.
+    layers whose ``kernel`` and ``bias`` are the original's ``encoder_h1/b1`` and ``encoder_h2/b2``.
     Pixels that are NaN or outside [0, 1] raise ``ValueError`` (checked on eager calls).
     """
 
@@ -74,7 +74,7 @@ class Decoder(_TwoLayers):
     """128 -> 256 -> 784, sigmoid units: z of shape (batch, 128) to x_hat of shape (batch, 784).
 
     Introduced in chapter "The decoder"; the mirror image of ``Encoder``
-    (the seed's ``decoder_h1/b1`` and ``decoder_h2/b2``).
+    (the original's ``decoder_h1/b1`` and ``decoder_h2/b2``).
     """
 
     def __init__(self, config=OriginalConfig(), seed=None, name="decoder", **kwargs):
@@ -83,7 +83,7 @@ class Decoder(_TwoLayers):
 
 
 class Autoencoder(keras.Model):
-    """``decoder(encoder(x))``: the seed's 784 -> 256 -> 128 -> 256 -> 784 network.
+    """``decoder(encoder(x))``: the original's 784 -> 256 -> 128 -> 256 -> 784 network.
 
     Built on construction (468,368 parameters for ``OriginalConfig()``). The initial weights
     are drawn from N(0, 1) by a ``keras.random.SeedGenerator`` seeded with

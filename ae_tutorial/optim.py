@@ -15,8 +15,8 @@ class RMSProp(keras.optimizers.Optimizer):
         v   <- v - mom
 
     Keras' own ``RMSprop`` starts ``ms`` at zeros and uses ``epsilon = 1e-7`` (inside the
-    square root too), so for the seed's tiny gradients its first steps are thousands of
-    times larger: it is not the seed's optimiser. Defaults are
+    square root too), so for the original's tiny gradients its first steps are thousands of
+    times larger: it is not the original's optimiser. Defaults are
     ``tf.train.RMSPropOptimizer``'s. Each update calls that very kernel, one fused pass
     over the variable, so the updates are TF1's to the last bit.
     """
@@ -55,8 +55,8 @@ class RMSProp(keras.optimizers.Optimizer):
 def make_optimizer(config):
     """The optimiser ``config.optimizer`` names, at ``config.learning_rate``.
 
-    ``"rmsprop"`` is the seed's (``RMSProp`` above); ``"keras_rmsprop"`` and ``"adam"`` are
-    Keras' ``RMSprop`` and ``Adam`` with their other defaults (chapter "Why the seed plateaus").
+    ``"rmsprop"`` is the original's (``RMSProp`` above); ``"keras_rmsprop"`` and ``"adam"`` are
+    Keras' ``RMSprop`` and ``Adam`` with their other defaults (chapter "Why the original plateaus").
     """
     kinds = {"rmsprop": RMSProp, "keras_rmsprop": keras.optimizers.RMSprop,
              "adam": keras.optimizers.Adam}

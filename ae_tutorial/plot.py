@@ -35,7 +35,7 @@ def plot_canvases(panels, n=4, labels=None):
     """
     if labels is not None and len(labels) != n * n:
         raise ValueError(f"need {n * n} labels for an {n} x {n} canvas, got {len(labels)}")
-    fig = Figure(figsize=(n * len(panels) + 0.2 * (len(panels) - 1), n + 0.3),
+    fig = Figure(figsize=(n * len(panels) + 0.2 * (len(panels) - 1), n),
                  layout="constrained")
     for ax, (title, images) in zip(fig.subplots(1, len(panels), squeeze=False)[0],
                                    panels.items()):

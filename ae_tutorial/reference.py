@@ -1,6 +1,6 @@
 """What the original TF1 notebook printed: the numbers this book reproduces.
 
-From the seed (TensorFlow-Examples' ``autoencoder.ipynb``, TF 1.x, Python 2 kernel),
+From the original (TensorFlow-Examples' ``autoencoder.ipynb``, TF 1.x, Python 2 kernel),
 as quoted in the book's source document: ``Step %i: Minibatch Loss: %f`` at step 1
 and every 1,000 steps of the 30,000-step run.
 """
@@ -46,9 +46,9 @@ class OriginalRun(NamedTuple):
 
 
 def run_original(mnist, config=OriginalConfig(), initial_weights=None, verbose=True):
-    """Run the seed's own TF1 program on ``mnist`` (anything with ``train.next_batch``).
+    """Run the original's own TF1 program on ``mnist`` (anything with ``train.next_batch``).
 
-    The code below is the seed's, line for line, with ``tf`` bound to ``tf.compat.v1`` and
+    The code below is the original's, line for line, with ``tf`` bound to ``tf.compat.v1`` and
     built in a private ``tf.Graph``, so the rest of the process stays eager. What differs:
     the hyperparameters come from ``config``, ``tf.set_random_seed(config.seed)`` makes
     ``tf.random_normal`` repeatable, ``initial_weights`` (if given) are loaded over the
@@ -63,7 +63,7 @@ def run_original(mnist, config=OriginalConfig(), initial_weights=None, verbose=T
         _tf.get_logger().removeFilter(quiet)
 
 
-def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C901 (the seed's code)
+def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C901 (the original code)
     tf.set_random_seed(config.seed)
     learning_rate, num_steps, batch_size = config.learning_rate, config.num_steps, config.batch_size
     display_step = config.display_step
@@ -161,7 +161,7 @@ class _Batches:
 
 
 def tf1_losses(initial_weights, batches, learning_rate=0.01, num_steps=None):
-    """The seed's TF1 graph (``run_original``) from ``initial_weights`` on the given ``batches``.
+    """The original TF1 graph (``run_original``) from ``initial_weights`` on the given ``batches``.
 
     ``batches`` is a list of float32 arrays of shape (batch, 784), or any iterable of them
     with ``num_steps`` saying how many to take (a generator keeps memory flat). Returns

@@ -1,4 +1,4 @@
-"""The seed's training loop on TensorFlow 2 (chapter "The training loop")."""
+"""The original's training loop on TensorFlow 2 (chapter "The training loop")."""
 
 import logging
 
@@ -33,7 +33,7 @@ tf.get_logger().addFilter(_OneTracePerTrain())
 def make_train_step(model, optimizer, corrupt=None):
     """One RMSProp step on a batch ``x`` (float32, (batch, 784)); returns that batch's loss.
 
-    As in the seed's ``sess.run([optimizer, loss])``, the loss is the one computed in the
+    As in the original's ``sess.run([optimizer, loss])``, the loss is the one computed in the
     same forward pass as the gradient, i.e. before the update. With ``corrupt`` (a
     ``Corruption``), the model sees ``corrupt(x)`` and learns to output the clean ``x``.
     """
@@ -97,7 +97,7 @@ def train(model, dataset, config=OriginalConfig(), optimizer=None, *, num_steps=
     """Train ``model`` on batches from ``dataset.next_batch`` as the seed does; return the history.
 
     Prints ``Step 1000: Minibatch Loss: 0.146586`` at step 1 and every ``display_step``
-    (when ``verbose``). ``optimizer`` defaults to ``make_optimizer(config)`` (the seed's
+    (when ``verbose``). ``optimizer`` defaults to ``make_optimizer(config)`` (the original's
     ``RMSProp(config.learning_rate)``); ``config.noise`` trains a denoising autoencoder.
     ``dataset`` is any object with TF1's ``next_batch(n) -> (images, labels)``; a
     ``DataSet`` takes the fast path (``fast=True``: batches gathered on the device,
@@ -110,7 +110,7 @@ def train(model, dataset, config=OriginalConfig(), optimizer=None, *, num_steps=
     as a run never interrupted. A NaN or infinite loss raises ``FloatingPointError`` naming
     the step, leaving the last good checkpoint in place.
     ``callback(step, model)``, if given, is called after step 1 and every ``display_step``
-    (chapter "Why the seed plateaus" measures the network there).
+    (chapter "Why the original plateaus" measures the network there).
     Returns a list of ``(step, loss)`` for every step, the loss a Python float.
     """
     num_steps = _positive_int("num_steps", config.num_steps if num_steps is None else num_steps)

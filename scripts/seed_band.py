@@ -1,12 +1,12 @@
-"""Measure where the seed's full run lands across random seeds; write book/data/seed_band_<impl>.csv.
+"""Measure where the original's full run lands across random seeds; write book/data/seed_band_<impl>.csv.
 
 Run: python scripts/seed_band.py {port,tf1} [first_seed] [last_seed]   (default seeds 1..8)
 
 For each seed s, 30,000 steps of batch 256 on the canonical MNIST, batches drawn by
 ``read_data_sets(seed=s).train.next_batch``, recording the minibatch loss at step 1 and every
-1,000 steps, as the seed printed them:
+1,000 steps, as the original printed them:
 - ``port``: ``ae.train`` on ``ae.Autoencoder(OriginalConfig(seed=s))``, the package's TF2 port;
-- ``tf1``: the seed's own TF1 graph (``ae.tf1_losses``: placeholders, RMSPropOptimizer, Session)
+- ``tf1``: the original's own TF1 graph (``ae.tf1_losses``: placeholders, RMSPropOptimizer, Session)
   from N(0, 1) initial weights drawn by ``tf.random.normal`` with seed s.
 The training chapter reads both files to state the band and asserts that its own run
 (seed 0, in neither set) lands inside it.

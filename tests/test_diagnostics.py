@@ -43,7 +43,7 @@ def test_gradient_norms_match_the_tape(model):
     assert list(norms) == list(ae.ORIGINAL_NAMES)
     variables = model.trainable_variables
     with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(tf.pow(X - model(X), 2))  # the seed's loss, spelled its way
+        loss = tf.reduce_mean(tf.pow(X - model(X), 2))  # the original's loss, spelled its way
     for (name, norm), g in zip(norms.items(), tape.gradient(loss, variables)):
         assert norm == pytest.approx(np.sqrt(np.sum(np.square(g.numpy(), dtype=np.float64))),
                                      rel=1e-5)

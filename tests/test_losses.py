@@ -14,7 +14,7 @@ def pair():
 
 def test_mse_is_the_seed_loss(pair):
     y_true, y_pred = pair
-    seed = tf.reduce_mean(tf.pow(y_true - y_pred, 2))  # the seed's line
+    seed = tf.reduce_mean(tf.pow(y_true - y_pred, 2))  # the original's line
     assert float(ae.mse(y_true, y_pred)) == float(seed)
     np.testing.assert_allclose(float(ae.mse(y_true, y_pred)),
                                np.mean((y_true.astype(np.float64) - y_pred) ** 2), rtol=1e-6)

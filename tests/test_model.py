@@ -1,4 +1,4 @@
-"""The network against a NumPy transcription of the seed's encoder and decoder."""
+"""The network against a NumPy transcription of the original's encoder and decoder."""
 
 import numpy as np
 import pytest
@@ -11,7 +11,7 @@ def sigmoid(a):
 
 
 def seed_network(x, weights):
-    """The seed's encoder(x) then decoder(.), in float64 NumPy."""
+    """The original's encoder(x) then decoder(.), in float64 NumPy."""
     for w, b in zip(weights[::2], weights[1::2]):
         x = sigmoid(x @ w.astype(np.float64) + b)
     return x

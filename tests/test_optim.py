@@ -1,5 +1,5 @@
 """ae_tutorial.RMSProp against TF1's own RMSPropOptimizer, run through tf.compat.v1
-(``ae_tutorial.reference.tf1_losses``: the seed's graph in a Session)."""
+(``ae_tutorial.reference.tf1_losses``: the original's graph in a Session)."""
 
 import keras
 import numpy as np

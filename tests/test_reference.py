@@ -1,4 +1,4 @@
-"""The original's printed losses, and the seed's own TF1 program run beside eager mode,
+"""The original's printed losses, and the original's own TF1 program run beside eager mode,
 against the port: same initial weights and batches give the same bits for the first steps."""
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""The training loop: the seed's printed lines, falling loss, determinism, fast == plain."""
+"""The training loop: the original's printed lines, falling loss, determinism, fast == plain."""
 
 import numpy as np
 import pytest
