@@ -3,7 +3,7 @@
 Run from the repository root: python scripts/make_logo.py
 Writes book/images/logo.svg (the sidebar logo) and book/images/favicon.png (32 x 32).
 The digit is a hand-set 7 x 7 bitmap of a "7", the first digit of MNIST's test set;
-the bars between the two copies have the heights of the seed's layers,
+the bars between the two copies have the heights of the original's layers,
 784 -> 256 -> 128 -> 256 -> 784 (drawn as square roots, so the code still shows).
 """
 

@@ -1,4 +1,4 @@
-"""Save the README's picture: the seed's two canvases, as chapter "Results" stored them.
+"""Save the README's picture: the original's two canvases, as chapter "Results" stored them.
 
 Run from the repository root after re-executing book/07_results.ipynb:
 python scripts/readme_figure.py   (writes book/images/reconstructions.png)
