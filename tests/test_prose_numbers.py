@@ -47,21 +47,30 @@ NUMBER = re.compile(r"(?<![\w.^{-])(?:\d+(?:,\d{3})*(?:\.\d+)?\s?%|\d+\.\d+(?:[e
                     r"|\d+[eE][-+]?\d+|10\^\{?-?\d+\}?)(?![\w.]?\d)")
 
 
+def _closes(match, fence):
+    """Whether the fence line ``match`` closes a block opened by ``fence``."""
+    marker = match.group(1)
+    return marker[0] == fence[0] and len(marker) >= len(fence) and not match.group(2).strip()
+
+
 def prose(text):
     """``text`` without code blocks, inline code, roles' targets, links' URLs and labels."""
-    kept, fence = [], None
+    kept, code, directives = [], None, []  # the open code block; the open prose directives
     for line in text.splitlines():
         match = FENCE.match(line)
-        if fence is not None:  # inside a code block: skip to its closing fence
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
-                    and not match.group(2).strip():
-                fence = None
+        if code is not None:  # inside a code block: skip to its closing fence
+            if match and _closes(match, code):
+                code = None
             continue
         if match:
             info = match.group(2).strip()
-            if not info.startswith("{") or info.startswith(CODE_DIRECTIVES):
-                fence = match.group(1)
-            continue  # a fence line of a prose directive ({dropdown}, {note}) holds no prose
+            if directives and _closes(match, directives[-1]):
+                directives.pop()  # the end of a {dropdown}, {note}, ...
+            elif info.startswith("{") and not info.startswith(CODE_DIRECTIVES):
+                directives.append(match.group(1))  # its fence line holds no prose
+            else:
+                code = match.group(1)
+            continue
         if re.match(r"^\s*:[\w-]+:", line) or re.match(r"^\([\w-]+\)=\s*$", line):
             continue  # a directive's option, or a label
         kept.append(line)
@@ -108,7 +117,8 @@ def test_the_scan_sees_numbers_and_skips_code():
     text = ("A loss of 0.0531 and 61 % saturated, 3e-11 and $10^{-5}$; not `x = 0.25` nor\n"
             "{glue:text}`loss:.4f` nor [a link](https://x.org/v1.2).\n"
             "```python\ny = 0.123\n```\n"
-            "````{dropdown} Solution\nabout 0.07\n```python\nz = 0.4\n```\n````\n")
+            "````{dropdown} Solution\nabout 0.07\n```python\nz = 0.4\n```\n````\n"
+            "```{dropdown} Solution 2\nthen 0.08\n```\n\nand 0.09 after both.\n")
     assert [m.group(0) for m in NUMBER.finditer(prose(text))] == [
-        "0.0531", "61 %", "3e-11", "10^{-5}", "0.07"]
+        "0.0531", "61 %", "3e-11", "10^{-5}", "0.07", "0.08", "0.09"]
     assert "0.4383" in printed_losses() and "0.057672" in printed_losses()
