@@ -6,12 +6,14 @@ and every 1,000 steps of the 30,000-step run.
 """
 
 import logging
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
 
 from ._tf import tf as _tf
 from .config import OriginalConfig
+from .data import Datasets
 
 #: ``(step, loss)`` pairs the original notebook printed.
 TF1_PRINTED_LOSSES = (
@@ -38,21 +40,44 @@ class _InternalDeprecations(logging.Filter):
 class OriginalRun(NamedTuple):
     """What ``run_original`` returns: each step's loss (float32, (num_steps,)) and the eight
     weight arrays before the first and after the last step, in ``Autoencoder.get_weights()``
-    order (``encoder_h1, encoder_b1, encoder_h2, encoder_b2, decoder_h1, ...``)."""
+    order (``encoder_h1, encoder_b1, encoder_h2, encoder_b2, decoder_h1, ...``).
+
+    Args:
+        losses: the loss of each step, as ``sess.run([optimizer, loss])`` returned it.
+        initial_weights: the eight arrays before the first step.
+        weights: the eight arrays after the last step.
+    """
 
     losses: np.ndarray
-    initial_weights: list
-    weights: list
+    initial_weights: list[np.ndarray]
+    weights: list[np.ndarray]
 
 
-def run_original(mnist, config=OriginalConfig(), initial_weights=None, verbose=True):
+def run_original(mnist: Datasets, config: OriginalConfig = OriginalConfig(),
+                 initial_weights: Sequence[np.ndarray] | None = None,
+                 verbose: bool = True) -> OriginalRun:
     """Run the original's own TF1 program on ``mnist`` (anything with ``train.next_batch``).
 
-    The code below is the original's, line for line, with ``tf`` bound to ``tf.compat.v1`` and
-    built in a private ``tf.Graph``, so the rest of the process stays eager. What differs:
-    the hyperparameters come from ``config``, ``tf.set_random_seed(config.seed)`` makes
-    ``tf.random_normal`` repeatable, ``initial_weights`` (if given) are loaded over the
-    random ones after ``init``, and every step's loss is kept. Appendix "From TF1 to TF2".
+    The program (``_original_program`` in this module) is the original's, line for line,
+    with ``tf`` bound to ``tf.compat.v1`` and built in a private ``tf.Graph``, so the rest of
+    the process stays eager. What differs: the hyperparameters come from ``config``,
+    ``tf.set_random_seed(config.seed)`` makes ``tf.random_normal`` repeatable,
+    ``initial_weights`` (if given) are loaded over the random ones after ``init``, and every
+    step's loss is kept. Appendix "From TF1 to TF2".
+
+    Args:
+        mnist: the data, e.g. ``read_data_sets(seed=0)``; only ``mnist.train.next_batch``
+            is called, once per step.
+        config: ``learning_rate``, ``num_steps``, ``batch_size``, ``display_step``, the three
+            widths and ``seed`` are used; the fields that depart from the original
+            (``initializer``, ``optimizer``, ``noise``, ``noise_level``) and ``init_mean`` and
+            ``init_stddev`` are not: the program draws N(0, 1) weights and uses TF1's RMSProp.
+        initial_weights: eight arrays in ``Autoencoder.get_weights()`` order to start from,
+            or ``None`` for the program's own random draw.
+        verbose: print the original's ``Step %i: Minibatch Loss: %f`` lines.
+
+    Returns:
+        ``OriginalRun(losses, initial_weights, weights)``.
     """
     graph, quiet = _tf.Graph(), _InternalDeprecations()
     _tf.get_logger().addFilter(quiet)
@@ -67,7 +92,8 @@ def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C90
     tf.set_random_seed(config.seed)
     learning_rate, num_steps, batch_size = config.learning_rate, config.num_steps, config.batch_size
     display_step = config.display_step
-    num_hidden_1, num_hidden_2, num_input = config.num_hidden_1, config.num_hidden_2, config.num_input
+    num_hidden_1, num_hidden_2 = config.num_hidden_1, config.num_hidden_2
+    num_input = config.num_input
 
     # tf Graph input (only pictures)
     X = tf.placeholder("float", [None, num_input])
@@ -130,8 +156,9 @@ def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C90
 
         # Run the initializer
         sess.run(init)
-        for variable, value in zip(variables, initial_weights or []):
-            sess.run(variable.assign(value))
+        if initial_weights is not None:
+            for variable, value in zip(variables, initial_weights, strict=True):
+                sess.run(variable.assign(value))
         initial = sess.run(variables)
 
         # Training
@@ -141,11 +168,11 @@ def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C90
             batch_x, _ = mnist.train.next_batch(batch_size)
 
             # Run optimization op (backprop) and cost op (to get loss value)
-            _, l = sess.run([optimizer, loss], feed_dict={X: batch_x})
+            _, l = sess.run([optimizer, loss], feed_dict={X: batch_x})  # noqa: E741 (the original's name)
             losses.append(l)
             # Display logs per step
             if verbose and (i % display_step == 0 or i == 1):
-                print('Step %i: Minibatch Loss: %f' % (i, l))
+                print('Step %i: Minibatch Loss: %f' % (i, l))  # noqa: UP031 (the original's line)
         final = sess.run(variables)
     return OriginalRun(np.array(losses, dtype=np.float32), initial, final)
 
@@ -160,13 +187,25 @@ class _Batches:
         return next(self._batches), None
 
 
-def tf1_losses(initial_weights, batches, learning_rate=0.01, num_steps=None):
+def tf1_losses(initial_weights: Sequence[np.ndarray], batches: Iterable[np.ndarray],
+               learning_rate: float = 0.01,
+               num_steps: int | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
     """The original TF1 graph (``run_original``) from ``initial_weights`` on the given ``batches``.
 
-    ``batches`` is a list of float32 arrays of shape (batch, 784), or any iterable of them
-    with ``num_steps`` saying how many to take (a generator keeps memory flat). Returns
-    ``(losses, weights)``: the loss of each step, as ``sess.run([optimizer, loss])``
-    printed it, and the weights after the last step.
+    Chapter "RMSProp" and appendix "From TF1 to TF2".
+
+    Args:
+        initial_weights: the eight arrays to start from, in ``Autoencoder.get_weights()``
+            order.
+        batches: float32 arrays of shape (batch, 784), one per step: a list, or any
+            iterable of them with ``num_steps`` saying how many to take (a generator keeps
+            memory flat).
+        learning_rate: RMSProp's learning rate.
+        num_steps: how many batches to take; ``None`` takes them all.
+
+    Returns:
+        The pair ``(losses, weights)``, the loss of each step, float32 (num_steps,), as
+        ``sess.run([optimizer, loss])`` returned it, and the eight arrays after the last step.
     """
     if num_steps is None:
         batches = list(batches)

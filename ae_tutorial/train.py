@@ -1,15 +1,21 @@
 """The original's training loop on TensorFlow 2 (chapter "The training loop")."""
 
+import contextlib
 import logging
+import os
+from collections.abc import Callable
 
+import keras
 import numpy as np
 from tqdm import tqdm
 
 from ._tf import tf
 from .checkpoint import Checkpointer
+from .checks import positive_int
 from .config import OriginalConfig
+from .data import DataSet
 from .losses import mse
-from .noise import make_corruption
+from .noise import Corruption, make_corruption
 from .optim import make_optimizer
 
 
@@ -27,35 +33,64 @@ class _OneTracePerTrain(logging.Filter):
             name in message for name in ("make_train_chunk.<locals>", "make_train_step.<locals>")))
 
 
-tf.get_logger().addFilter(_OneTracePerTrain())
+@contextlib.contextmanager
+def _one_trace_per_train():
+    """TensorFlow's logger with ``_OneTracePerTrain`` for the duration of one ``train`` call."""
+    logger, only_ours = tf.get_logger(), _OneTracePerTrain()
+    logger.addFilter(only_ours)
+    try:
+        yield
+    finally:
+        logger.removeFilter(only_ours)
 
 
-def make_train_step(model, optimizer, corrupt=None):
-    """One RMSProp step on a batch ``x`` (float32, (batch, 784)); returns that batch's loss.
+def make_train_step(model: keras.Model, optimizer: keras.optimizers.Optimizer,
+                    corrupt: Corruption | None = None) -> Callable[[tf.Tensor], tf.Tensor]:
+    """One optimiser step on a batch ``x`` (float32, (batch, 784)); returns that batch's loss.
 
     As in the original's ``sess.run([optimizer, loss])``, the loss is the one computed in the
     same forward pass as the gradient, i.e. before the update. With ``corrupt`` (a
     ``Corruption``), the model sees ``corrupt(x)`` and learns to output the clean ``x``.
+
+    Args:
+        model: the network to train, e.g. an ``Autoencoder``.
+        optimizer: updates ``model.trainable_variables`` (``RMSProp`` for the original).
+        corrupt: the input noise of a denoising autoencoder, or ``None``.
+
+    Returns:
+        The function ``train_step(x)``, which makes one update on the batch ``x`` and
+        returns its ``mse`` loss, a float32 scalar tensor. It runs eagerly; wrap it in
+        ``tf.function`` for speed.
     """
     variables = model.trainable_variables
 
     def train_step(x):
         with tf.GradientTape() as tape:
             loss = mse(x, model(x if corrupt is None else corrupt(x)))
-        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
         return loss
 
     return train_step
 
 
-def make_train_chunk(train_step, images, jit_compile=True):
+def make_train_chunk(train_step: Callable[[tf.Tensor], tf.Tensor], images: np.ndarray,
+                     jit_compile: bool = True) -> Callable[[np.ndarray], tf.Tensor]:
     """Compile many steps into one call: ``indices`` (steps, batch) rows of ``images``.
 
     The images stay on the device; each step gathers its batch inside the graph, so a
     chunk of a thousand steps costs one host round trip, and XLA (``jit_compile``) fuses
-    each step's element-wise work into a few loops. ``images`` are float32 (N, 784), or
-    their uint8 bytes, a quarter of the memory, scaled per batch exactly as TF1 scaled
-    them (``float32(byte) * float32(1/255)``). Returns the losses (steps,).
+    each step's element-wise work into a few loops.
+
+    Args:
+        train_step: one step on a batch, as ``make_train_step`` returns it.
+        images: the whole training set, float32 (N, 784), or its uint8 bytes, a quarter of
+            the memory, scaled per batch exactly as TF1 scaled them
+            (``float32(byte) * float32(1/255)``).
+        jit_compile: compile the chunk with XLA.
+
+    Returns:
+        The function ``train_chunk(indices)``, which takes int32 row numbers of shape
+        (steps, batch), runs one step per row and returns the losses, float32 (steps,).
     """
     images = tf.constant(images)
     scale = tf.constant(1.0 / 255.0, tf.float32) if images.dtype == tf.uint8 else None
@@ -76,25 +111,23 @@ def make_train_chunk(train_step, images, jit_compile=True):
 
 
 def _chunks(num_steps, display_step, checkpoint_every=None, start=0):
-    """Split start+1..num_steps into runs that end at every step the seed prints
+    """Split start+1..num_steps into runs that end at every step the original prints
     (1, k*display) and every checkpoint (k*checkpoint_every), so that a resumed run
     computes exactly the chunks of an uninterrupted one."""
     ends = {1, num_steps, *range(display_step, num_steps + 1, display_step)}
     ends |= set(range(checkpoint_every or num_steps, num_steps + 1, checkpoint_every or num_steps))
     ends = sorted(e for e in ends if e > start)
-    return [(a + 1, b) for a, b in zip([start, *ends[:-1]], ends)]
+    return [(a + 1, b) for a, b in zip([start, *ends[:-1]], ends, strict=True)]
 
 
-def _positive_int(name, value):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def train(model, dataset, config=OriginalConfig(), optimizer=None, *, num_steps=None,
-          display_step=None, verbose=True, progress=None, fast=True, checkpoint_dir=None,
-          checkpoint_every=None, resume=False, callback=None):
-    """Train ``model`` on batches from ``dataset.next_batch`` as the seed does; return the history.
+def train(model: keras.Model, dataset: DataSet, config: OriginalConfig = OriginalConfig(),
+          optimizer: keras.optimizers.Optimizer | None = None, *, num_steps: int | None = None,
+          display_step: int | None = None, verbose: bool = True, progress: bool | None = None,
+          fast: bool = True, checkpoint_dir: str | os.PathLike | None = None,
+          checkpoint_every: int | None = None, resume: bool = False,
+          callback: Callable[[int, keras.Model], None] | None = None
+          ) -> list[tuple[int, float]]:
+    """Train ``model`` on batches from ``dataset.next_batch`` as the original does.
 
     Prints ``Step 1000: Minibatch Loss: 0.146586`` at step 1 and every ``display_step``
     (when ``verbose``). ``optimizer`` defaults to ``make_optimizer(config)`` (the original's
@@ -109,14 +142,46 @@ def train(model, dataset, config=OriginalConfig(), optimizer=None, *, num_steps=
     ``display_step``) and at the end; ``resume=True`` continues from it, to the same bits
     as a run never interrupted. A NaN or infinite loss raises ``FloatingPointError`` naming
     the step, leaving the last good checkpoint in place.
-    ``callback(step, model)``, if given, is called after step 1 and every ``display_step``
-    (chapter "Why the original plateaus" measures the network there).
-    Returns a list of ``(step, loss)`` for every step, the loss a Python float.
+    ``callback(step, model)``, if given, is called after step 1, after every
+    ``display_step``-th step and after the last step (chapter "Why the original plateaus"
+    measures the network there).
+
+    Args:
+        model: the network to train, e.g. ``Autoencoder(config)``.
+        dataset: where the batches come from: a ``DataSet`` or any object with
+            ``next_batch(n) -> (images, labels)``, images float32 (n, 784).
+        config: the hyperparameters: ``num_steps``, ``display_step``, ``batch_size``, and
+            ``optimizer``, ``learning_rate``, ``noise``, ``noise_level`` and ``seed`` (the
+            noise's) unless given otherwise.
+        optimizer: the optimiser, instead of ``make_optimizer(config)``.
+        num_steps: the number of steps, instead of ``config.num_steps``.
+        display_step: the printing (and callback) interval, instead of
+            ``config.display_step``.
+        verbose: print the original's loss lines.
+        progress: show a progress bar: ``True``, ``False``, or ``None`` for a terminal only.
+        fast: take the device-side, XLA-compiled path when ``dataset`` is a ``DataSet``.
+        checkpoint_dir: the folder of the checkpoint, or ``None`` for none.
+        checkpoint_every: steps between checkpoints (default ``display_step``).
+        resume: continue from the checkpoint in ``checkpoint_dir`` (from step 1 if there is
+            none yet).
+        callback: ``callback(step, model)``, called as said above.
+
+    Returns:
+        ``(step, loss)`` for every step from 1 to ``num_steps`` (a resumed run includes the
+        steps before the checkpoint), the loss a Python float.
+
+    Raises:
+        ValueError: for a count that is not a positive integer, ``checkpoint_every`` or
+            ``resume`` without ``checkpoint_dir``, checkpoints without a ``DataSet``, or a
+            checkpoint that does not fit this run (another configuration, model or data
+            set) or is past ``num_steps``.
+        FloatingPointError: if the loss, or a variable being checkpointed, becomes NaN or
+            infinite.
     """
-    num_steps = _positive_int("num_steps", config.num_steps if num_steps is None else num_steps)
-    display_step = _positive_int(
+    num_steps = positive_int("num_steps", config.num_steps if num_steps is None else num_steps)
+    display_step = positive_int(
         "display_step", config.display_step if display_step is None else display_step)
-    batch_size = _positive_int("batch_size", config.batch_size)
+    batch_size = positive_int("batch_size", config.batch_size)
     optimizer = make_optimizer(config) if optimizer is None else optimizer
     optimizer.build(model.trainable_variables)
     corrupt = make_corruption(config)
@@ -135,15 +200,15 @@ def train(model, dataset, config=OriginalConfig(), optimizer=None, *, num_steps=
     else:
         step = tf.function(train_step)
         draw = lambda n: [step(tf.constant(dataset.next_batch(batch_size)[0])) for _ in range(n)]
-    with tqdm(total=num_steps, initial=start, unit="step", desc="train",
-              disable=None if progress is None else not progress) as bar:
+    with _one_trace_per_train(), tqdm(total=num_steps, initial=start, unit="step", desc="train",
+                                      disable=None if progress is None else not progress) as bar:
         for first, last in _chunks(num_steps, display_step, every, start):
             losses = np.array(draw(last - first + 1), dtype=np.float32)
-            history += zip(range(first, last + 1), map(float, losses))
+            history += zip(range(first, last + 1), map(float, losses), strict=True)
             _check_finite(losses, first)
             bar.update(last - first + 1)
             if verbose and (last % display_step == 0 or last == 1):
-                tqdm.write("Step %i: Minibatch Loss: %f" % (last, losses[-1]))
+                tqdm.write("Step %i: Minibatch Loss: %f" % (last, losses[-1]))  # noqa: UP031 (the original's format)
             if saver is not None and (last % every == 0 or last == num_steps):
                 saver.save(last, history)
             if callback is not None and (last in (1, num_steps) or last % display_step == 0):
@@ -157,7 +222,7 @@ def _checkpointer(folder, every, resume, display_step, dataset, config, variable
         if every is not None or resume:
             raise ValueError("checkpoint_every and resume need a checkpoint_dir")
         return None, None
-    every = _positive_int("checkpoint_every", display_step if every is None else every)
+    every = positive_int("checkpoint_every", display_step if every is None else every)
     return Checkpointer(folder, variables, dataset, config), every
 
 

@@ -13,8 +13,9 @@ depends on the network. For every page in book/_toc.yml, in order, it
 - checks every internal link and asset (href and src in the rendered DOM) answers 200, and
   that every #anchor exists on its target page;
 - checks every image decodes (naturalWidth > 0);
-- waits for MathJax (served from the site itself, not a CDN) to typeset the page, and fails if
-  the page's text (collapsed dropdowns too), code left out, still shows raw TeX delimiters (``\\(``, ``\\[``, ``$$``);
+- waits for MathJax (served from the site itself, not a CDN) to typeset the page, and fails
+  if the page's text (collapsed dropdowns too), code left out, still shows raw TeX
+  delimiters (``\\(``, ``\\[``, ``$$``);
 - saves a screenshot to book/_build/screenshots/<page>.png;
 
 then follows the "next" links from the first page to the last and the "previous" links back,

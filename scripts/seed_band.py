@@ -1,4 +1,4 @@
-"""Measure where the original's full run lands across random seeds; write book/data/seed_band_<impl>.csv.
+"""Measure where the original's full run lands across seeds: book/data/seed_band_<impl>.csv.
 
 Run: python scripts/seed_band.py {port,tf1} [first_seed] [last_seed]   (default seeds 1..8)
 
