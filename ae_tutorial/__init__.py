@@ -12,23 +12,51 @@ process is changed.
 """
 
 import importlib
+import os
 
 __version__ = "0.1.0"
 
 #: Each public name and the module that defines it.
 _HOME = {
-    "tf": "_tf", "OriginalConfig": "config", "DataSet": "data", "Datasets": "data",
-    "read_data_sets": "data", "mse": "losses", "Autoencoder": "model", "Decoder": "model",
-    "Encoder": "model", "ORIGINAL_NAMES": "model", "LAYER_NAMES": "model", "RMSProp": "optim",
-    "make_optimizer": "optim", "Corruption": "noise", "make_corruption": "noise",
-    "canvas": "plot", "plot_canvas": "plot", "plot_canvases": "plot", "plot_loss": "plot",
-    "plot_reconstructions": "plot", "plot_codes_2d": "plot", "plot_neighbours": "plot",
-    "plot_rows": "plot", "encode": "codes", "nearest_neighbours": "codes",
-    "pca_reconstruct": "codes", "make_train_step": "train", "train": "train",
-    "Trained": "cache", "trained": "cache", "TF1_PRINTED_LOSSES": "reference",
-    "OriginalRun": "reference", "run_original": "reference", "tf1_losses": "reference",
-    "SATURATION_MARGIN": "diagnostics", "gradient_norms": "diagnostics",
-    "layer_outputs": "diagnostics", "saturation": "diagnostics", "glue": "prose",
+    "tf": "_tf",
+    "OriginalConfig": "config",
+    "DataSet": "data",
+    "Datasets": "data",
+    "read_data_sets": "data",
+    "mse": "losses",
+    "Autoencoder": "model",
+    "Decoder": "model",
+    "Encoder": "model",
+    "ORIGINAL_NAMES": "model",
+    "LAYER_NAMES": "model",
+    "RMSProp": "optim",
+    "make_optimizer": "optim",
+    "Corruption": "noise",
+    "make_corruption": "noise",
+    "canvas": "plot",
+    "plot_canvas": "plot",
+    "plot_canvases": "plot",
+    "plot_loss": "plot",
+    "plot_reconstructions": "plot",
+    "plot_codes_2d": "plot",
+    "plot_neighbours": "plot",
+    "plot_rows": "plot",
+    "encode": "codes",
+    "nearest_neighbours": "codes",
+    "pca_reconstruct": "codes",
+    "make_train_step": "training",
+    "train": "training",
+    "Trained": "cache",
+    "trained": "cache",
+    "TF1_PRINTED_LOSSES": "reference",
+    "OriginalRun": "reference",
+    "run_original": "reference",
+    "tf1_losses": "reference",
+    "SATURATION_MARGIN": "diagnostics",
+    "gradient_norms": "diagnostics",
+    "layer_outputs": "diagnostics",
+    "saturation": "diagnostics",
+    "glue": "prose",
 }
 __all__ = list(_HOME)
 #: Modules that load without TensorFlow; any other is imported after ``_tf``, quietly.
@@ -38,14 +66,11 @@ _LIGHT = {"config", "checks", "prose", "cli", "npz", "mnist"}
 def __getattr__(name: str) -> object:
     """Import ``name`` (a public name or a submodule) on first use."""
     module = _HOME.get(name, name)
+    if name not in _HOME and not os.path.exists(os.path.join(__path__[0], f"{name}.py")):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     if module not in _LIGHT:
         importlib.import_module("._tf", __name__)
-    try:
-        loaded = importlib.import_module(f".{module}", __name__)
-    except ModuleNotFoundError as error:
-        if error.name != f"{__name__}.{module}":
-            raise
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    loaded = importlib.import_module(f".{module}", __name__)
     value = getattr(loaded, name) if name in _HOME else loaded
     globals()[name] = value
     return value

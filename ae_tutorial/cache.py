@@ -27,7 +27,7 @@ from .config import OriginalConfig
 from .data import read_data_sets
 from .model import Autoencoder
 from .npz import load_npz, remove_abandoned_temporaries, save_npz
-from .train import train
+from .training import train
 
 ENV_VAR = "AE_TUTORIAL_CACHE"
 
@@ -58,15 +58,18 @@ def cache_dir() -> Path:
 
 
 #: The modules whose code decides what a training computes (``tests/test_cache.py`` watches them).
-TRAINING_MODULES = ("data.py", "model.py", "losses.py", "noise.py", "optim.py", "train.py")
+TRAINING_MODULES = ("data.py", "model.py", "losses.py", "noise.py", "optim.py", "training.py")
 #: Bump when a change to ``TRAINING_MODULES`` changes the weights or losses a training gives.
 TRAINING_VERSION = 1
 
 
 def _versions():
     """What, beside the configuration, decides an entry's contents."""
-    return {"tensorflow": tf.__version__, "keras": keras.__version__,
-            "training_version": TRAINING_VERSION}
+    return {
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "training_version": TRAINING_VERSION,
+    }
 
 
 def cache_key(config: OriginalConfig) -> str:
@@ -78,8 +81,9 @@ def cache_key(config: OriginalConfig) -> str:
     Returns:
         16 hexadecimal digits of a SHA-256, the entry's file name without ``.npz``.
     """
-    blob = json.dumps([config.to_dict(), tf.__version__, keras.__version__, TRAINING_VERSION],
-                      sort_keys=True)
+    blob = json.dumps(
+        [config.to_dict(), tf.__version__, keras.__version__, TRAINING_VERSION], sort_keys=True
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -115,8 +119,11 @@ def entries(folder: str | os.PathLike | None = None) -> list[Entry]:
             meta = json.loads(str(load_npz(path).get("meta", "{}")))
         except ValueError:
             meta = {}
-        current = (meta.get("config") is not None and {k: meta.get(k) for k in _versions()}
-                   == _versions() and path.stem == cache_key(OriginalConfig(**meta["config"])))
+        current = (
+            meta.get("config") is not None
+            and {k: meta.get(k) for k in _versions()} == _versions()
+            and path.stem == cache_key(OriginalConfig(**meta["config"]))
+        )
         found.append(Entry(path, meta, current))
     return found
 
@@ -192,5 +199,7 @@ def _store(path, model, history):
     """Write ``model``'s weights and ``history`` as one verified entry at ``path``, atomically."""
     arrays = {f"weight_{i}": w for i, w in enumerate(model.get_weights())}
     meta = dict(_versions(), config=model.config.to_dict())
-    save_npz(path, dict(arrays, history=np.array(history, dtype=np.float64),
-                        meta=np.array(json.dumps(meta))))
+    save_npz(
+        path,
+        dict(arrays, history=np.array(history, dtype=np.float64), meta=np.array(json.dumps(meta))),
+    )

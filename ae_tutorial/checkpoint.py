@@ -41,11 +41,18 @@ class Checkpointer:
         ValueError: if ``dataset`` has no batch position to save (not a ``DataSet``).
     """
 
-    def __init__(self, folder: str | os.PathLike, variables: Iterable[keras.Variable],
-                 dataset: DataSet, config: OriginalConfig) -> None:
+    def __init__(
+        self,
+        folder: str | os.PathLike,
+        variables: Iterable[keras.Variable],
+        dataset: DataSet,
+        config: OriginalConfig,
+    ) -> None:
         if not hasattr(dataset, "get_state"):
-            raise ValueError("checkpoints need a DataSet (its batch position is saved); "
-                             f"got {type(dataset).__name__}")
+            raise ValueError(
+                "checkpoints need a DataSet (its batch position is saved); "
+                f"got {type(dataset).__name__}"
+            )
         self.path, self.variables = Path(folder) / FILE_NAME, list(variables)
         self.dataset, self.config = dataset, json.loads(json.dumps(config.to_dict()))
 
@@ -65,13 +72,25 @@ class Checkpointer:
             if value.dtype.kind == "f" and not np.isfinite(value).all():
                 raise FloatingPointError(
                     f"{variable.path} became NaN or infinite at step {step}; lower the learning "
-                    f"rate (an earlier checkpoint in {self.path} is kept)")
+                    f"rate (an earlier checkpoint in {self.path} is kept)"
+                )
         state = self.dataset.get_state()
-        meta = dict(step=step, config=self.config, index_in_epoch=state["index_in_epoch"],
-                    epochs_completed=state["epochs_completed"], rng=state["rng"])
-        save_npz(self.path, dict(arrays, meta=np.array(json.dumps(meta)),
-                                 order=np.asarray(state["order"], np.int64),
-                                 history=np.array(history, np.float64).reshape(-1, 2)))
+        meta = dict(
+            step=step,
+            config=self.config,
+            index_in_epoch=state["index_in_epoch"],
+            epochs_completed=state["epochs_completed"],
+            rng=state["rng"],
+        )
+        save_npz(
+            self.path,
+            dict(
+                arrays,
+                meta=np.array(json.dumps(meta)),
+                order=np.asarray(state["order"], np.int64),
+                history=np.array(history, np.float64).reshape(-1, 2),
+            ),
+        )
 
     def restore(self) -> tuple[int, list[tuple[int, float]]]:
         """Load the checkpoint into the variables and data set; return ``(step, history)``.
@@ -91,8 +110,9 @@ class Checkpointer:
         self._check_config(meta["config"])
         saved = [arrays[f"var_{i}"] for i in range(sum(k.startswith("var_") for k in arrays))]
         if [(a.shape, a.dtype) for a in saved] != [
-                (tuple(v.shape), np.dtype(getattr(v.dtype, "as_numpy_dtype", v.dtype)))
-                for v in self.variables]:  # Keras variables name their dtype, tf ones hold it
+            (tuple(v.shape), np.dtype(getattr(v.dtype, "as_numpy_dtype", v.dtype)))
+            for v in self.variables
+        ]:  # Keras variables name their dtype, tf ones hold it
             raise ValueError(f"{self.path}: its variables do not fit this model and optimiser")
         for variable, value in zip(self.variables, saved, strict=True):
             variable.assign(value)
@@ -100,8 +120,13 @@ class Checkpointer:
         return meta["step"], [(int(s), float(loss)) for s, loss in arrays["history"]]
 
     def _check_config(self, saved):
-        differ = sorted(k for k in set(saved) | set(self.config) if k not in _FREE_FIELDS
-                        and saved.get(k) != self.config.get(k))
+        differ = sorted(
+            k
+            for k in set(saved) | set(self.config)
+            if k not in _FREE_FIELDS and saved.get(k) != self.config.get(k)
+        )
         if differ:
-            raise ValueError(f"{self.path} belongs to another configuration (differs in "
-                             f"{', '.join(differ)}); delete it or train with its settings")
+            raise ValueError(
+                f"{self.path} belongs to another configuration (differs in "
+                f"{', '.join(differ)}); delete it or train with its settings"
+            )

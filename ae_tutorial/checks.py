@@ -28,8 +28,10 @@ def check_images(x: object, width: int | None = None, what: str = "input") -> No
     """
     dtype = str(getattr(x, "dtype", type(x).__name__))
     if "float" not in dtype:
-        raise ValueError(f"{what} must be a float tensor of pixels in [0, 1], got dtype {dtype}"
-                         " (scale uint8 images with x.astype('float32') / 255)")
+        raise ValueError(
+            f"{what} must be a float tensor of pixels in [0, 1], got dtype {dtype}"
+            " (scale uint8 images with x.astype('float32') / 255)"
+        )
     shape = tuple(x.shape)
     if len(shape) != 2 or None not in (width, shape[1]) and shape[1] != width:
         raise ValueError(f"{what} must have shape (batch, {width or 'width'}), got {shape}")
@@ -46,8 +48,11 @@ def check_pixel_values(images: object, what: str = "images") -> None:
         images: an array or eager tensor of any shape.
         what: how the error message names ``images``.
     """
-    if hasattr(images, "shape") and not hasattr(images, "__array_interface__") \
-            and not hasattr(images, "numpy"):
+    if (
+        hasattr(images, "shape")
+        and not hasattr(images, "__array_interface__")
+        and not hasattr(images, "numpy")
+    ):
         return  # a symbolic tensor
     images = np.asarray(images)
     if images.dtype.kind != "f" or images.size == 0:
@@ -56,5 +61,7 @@ def check_pixel_values(images: object, what: str = "images") -> None:
     if not (np.isfinite(low) and np.isfinite(high)):
         raise ValueError(f"{what}: NaN or infinite values; pixels must be finite, in [0, 1]")
     if low < 0 or high > 1:
-        raise ValueError(f"{what}: values from {low} to {high}; pixels must be in [0, 1]"
-                         " (scale uint8 images with x.astype('float32') / 255)")
+        raise ValueError(
+            f"{what}: values from {low} to {high}; pixels must be in [0, 1]"
+            " (scale uint8 images with x.astype('float32') / 255)"
+        )

@@ -5,9 +5,11 @@ from dataclasses import asdict, dataclass
 from .checks import positive_int
 
 #: The allowed values of ``OriginalConfig``'s string fields.
-CHOICES = {"initializer": ("normal", "glorot"),
-           "optimizer": ("rmsprop", "keras_rmsprop", "adam"),
-           "noise": ("none", "gaussian", "mask")}
+CHOICES = {
+    "initializer": ("normal", "glorot"),
+    "optimizer": ("rmsprop", "keras_rmsprop", "adam"),
+    "noise": ("none", "gaussian", "mask"),
+}
 
 
 @dataclass(frozen=True)
@@ -63,19 +65,29 @@ class OriginalConfig:
     noise_level: float = 0.0  # the Gaussian noise's stddev, or the fraction of pixels zeroed
 
     def __post_init__(self):
-        for name in ("num_steps", "batch_size", "display_step", "num_hidden_1",
-                     "num_hidden_2", "num_input"):
+        for name in (
+            "num_steps",
+            "batch_size",
+            "display_step",
+            "num_hidden_1",
+            "num_hidden_2",
+            "num_input",
+        ):
             positive_int(f"OriginalConfig.{name}", getattr(self, name))
         if not self.learning_rate > 0:
             raise ValueError(
-                f"OriginalConfig.learning_rate must be > 0, got {self.learning_rate!r}")
+                f"OriginalConfig.learning_rate must be > 0, got {self.learning_rate!r}"
+            )
         for name, allowed in CHOICES.items():
             if getattr(self, name) not in allowed:
-                raise ValueError(f"OriginalConfig.{name} must be one of {allowed}, "
-                                 f"got {getattr(self, name)!r}")
+                raise ValueError(
+                    f"OriginalConfig.{name} must be one of {allowed}, got {getattr(self, name)!r}"
+                )
         if not 0 <= self.noise_level < (1 if self.noise == "mask" else float("inf")):
-            raise ValueError(f"OriginalConfig.noise_level {self.noise_level!r} is out of range "
-                             f"for noise {self.noise!r}")
+            raise ValueError(
+                f"OriginalConfig.noise_level {self.noise_level!r} is out of range "
+                f"for noise {self.noise!r}"
+            )
 
     def to_dict(self) -> dict[str, object]:
         """Return the fields as a plain ``dict`` (for cache keys and tables).

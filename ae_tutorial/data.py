@@ -33,18 +33,27 @@ class DataSet:
             outside [0, 1], or ``pixels`` is not uint8 of the images' shape.
     """
 
-    def __init__(self, images: np.ndarray, labels: np.ndarray, seed: int | None = None,
-                 pixels: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        images: np.ndarray,
+        labels: np.ndarray,
+        seed: int | None = None,
+        pixels: np.ndarray | None = None,
+    ) -> None:
         images, labels = np.asarray(images), np.asarray(labels)
         if images.ndim != 2 or len(images) != len(labels):
-            raise ValueError(f"DataSet needs images of shape (N, D) and N labels; got "
-                             f"images {images.shape} and labels {labels.shape}")
+            raise ValueError(
+                f"DataSet needs images of shape (N, D) and N labels; got "
+                f"images {images.shape} and labels {labels.shape}"
+            )
         if len(images) == 0:
             raise ValueError("DataSet needs at least one example; got 0")
         check_pixel_values(images, "DataSet images")
         if pixels is not None and (pixels.shape != images.shape or pixels.dtype != np.uint8):
-            raise ValueError(f"pixels must be uint8 of the images' shape {images.shape}; "
-                             f"got {pixels.dtype} {pixels.shape}")
+            raise ValueError(
+                f"pixels must be uint8 of the images' shape {images.shape}; "
+                f"got {pixels.dtype} {pixels.shape}"
+            )
         self.images, self.labels, self.pixels = images, labels, pixels
         self.num_examples = len(images)
         self.epochs_completed = 0
@@ -59,8 +68,12 @@ class DataSet:
             A dict that JSON can hold, with the keys ``"index_in_epoch"`` (int),
             ``"epochs_completed"`` (int), ``"order"`` (list of int) and ``"rng"`` (dict).
         """
-        return {"index_in_epoch": self._index_in_epoch, "epochs_completed": self.epochs_completed,
-                "order": self._order.tolist(), "rng": self._rng.bit_generator.state}
+        return {
+            "index_in_epoch": self._index_in_epoch,
+            "epochs_completed": self.epochs_completed,
+            "order": self._order.tolist(),
+            "rng": self._rng.bit_generator.state,
+        }
 
     def set_state(self, state: dict[str, object]) -> None:
         """Continue from ``get_state()``'s dict: the next batch is the one that came next.
@@ -72,10 +85,14 @@ class DataSet:
             ValueError: if ``state`` belongs to a data set with another number of examples.
         """
         order, index = np.asarray(state["order"], dtype=np.int64), int(state["index_in_epoch"])
-        if not (np.array_equal(np.sort(order), np.arange(self.num_examples))
-                and 0 <= index <= self.num_examples):
-            raise ValueError(f"the saved batch position does not fit this data set of "
-                             f"{self.num_examples} examples: it belongs to another one")
+        if not (
+            np.array_equal(np.sort(order), np.arange(self.num_examples))
+            and 0 <= index <= self.num_examples
+        ):
+            raise ValueError(
+                f"the saved batch position does not fit this data set of "
+                f"{self.num_examples} examples: it belongs to another one"
+            )
         self._order, self._index_in_epoch = order, index
         self.epochs_completed = int(state["epochs_completed"])
         self._rng.bit_generator.state = state["rng"]
@@ -97,19 +114,21 @@ class DataSet:
             ValueError: if ``batch_size`` is not an integer from 1 to ``num_examples``.
         """
         if not isinstance(batch_size, (int, np.integer)) or not 0 < batch_size <= self.num_examples:
-            raise ValueError(f"batch_size must be an integer in 1..{self.num_examples} "
-                             f"(the number of examples), got {batch_size!r}")
+            raise ValueError(
+                f"batch_size must be an integer in 1..{self.num_examples} "
+                f"(the number of examples), got {batch_size!r}"
+            )
         start = self._index_in_epoch
         if self.epochs_completed == 0 and start == 0:
             self._reshuffle()  # TF1 shuffles before the first epoch too
         if start + batch_size <= self.num_examples:
             self._index_in_epoch += batch_size
-            return self._order[start:self._index_in_epoch]
+            return self._order[start : self._index_in_epoch]
         rest = self._order[start:]  # the end of the old epoch ...
         self.epochs_completed += 1
         self._reshuffle()
         self._index_in_epoch = batch_size - len(rest)
-        return np.concatenate([rest, self._order[:self._index_in_epoch]])  # ... plus the new
+        return np.concatenate([rest, self._order[: self._index_in_epoch]])  # ... plus the new
 
     def next_batch(self, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
         """The next ``(images, labels)`` batch, with TF1's semantics.
@@ -142,8 +161,10 @@ def _load_pair(prefix, data_dir, count):
     pixels = load_idx(fetch(f"{prefix}-images-idx3-ubyte.gz", data_dir))
     labels = load_idx(fetch(f"{prefix}-labels-idx1-ubyte.gz", data_dir))
     if pixels.shape != (count, 28, 28) or labels.shape != (count,):
-        raise ValueError(f"MNIST {prefix} files hold images {pixels.shape} and labels "
-                         f"{labels.shape}; expected ({count}, 28, 28) and ({count},)")
+        raise ValueError(
+            f"MNIST {prefix} files hold images {pixels.shape} and labels "
+            f"{labels.shape}; expected ({count}, 28, 28) and ({count},)"
+        )
     pixels = pixels.reshape(count, 784)
     # TF1 converted with astype(float32) and then multiplied by 1/255 in float32
     # (in place here, which gives the same bits without a second copy of the images).
@@ -152,8 +173,12 @@ def _load_pair(prefix, data_dir, count):
     return images, labels, pixels
 
 
-def read_data_sets(data_dir: str | os.PathLike | None = None, one_hot: bool = False,
-                   validation_size: int = 5000, seed: int | None = None) -> Datasets:
+def read_data_sets(
+    data_dir: str | os.PathLike | None = None,
+    one_hot: bool = False,
+    validation_size: int = 5000,
+    seed: int | None = None,
+) -> Datasets:
     """Load MNIST like TF1's ``input_data.read_data_sets`` and return ``Datasets``.
 
     Train holds the last 60,000 - ``validation_size`` training images, validation the
@@ -177,17 +202,18 @@ def read_data_sets(data_dir: str | os.PathLike | None = None, one_hot: bool = Fa
         ValueError: if ``validation_size`` is out of range or a file is damaged.
         OSError: if a missing file cannot be downloaded.
     """
-    train_x, train_y, train_p = _load_pair("train", data_dir, 60_000)
-    test_x, test_y, test_p = _load_pair("t10k", data_dir, 10_000)
     if not isinstance(validation_size, int) or not 0 <= validation_size < 60_000:
         raise ValueError(f"validation_size must be an integer in 0..59999, got {validation_size!r}")
+    train_x, train_y, train_p = _load_pair("train", data_dir, 60_000)
+    test_x, test_y, test_p = _load_pair("t10k", data_dir, 10_000)
     if one_hot:
         train_y, test_y = (np.eye(NUM_CLASSES, dtype=np.float32)[y] for y in (train_y, test_y))
     seeds = np.random.SeedSequence(seed).spawn(2) if seed is not None else (None, None)
     v = validation_size
     return Datasets(
         train=DataSet(train_x[v:], train_y[v:], seed=seed, pixels=train_p[v:]),
-        validation=(DataSet(train_x[:v], train_y[:v], seed=seeds[0], pixels=train_p[:v])
-                    if v else None),
+        validation=(
+            DataSet(train_x[:v], train_y[:v], seed=seeds[0], pixels=train_p[:v]) if v else None
+        ),
         test=DataSet(test_x, test_y, seed=seeds[1], pixels=test_p),
     )

@@ -24,15 +24,20 @@ def layer_outputs(model: Autoencoder, x: np.ndarray | tf.Tensor) -> list[np.ndar
         float32 arrays, in ``LAYER_NAMES`` order.
     """
     outputs = []
-    for layer in (model.encoder.layer_1, model.encoder.layer_2,
-                  model.decoder.layer_1, model.decoder.layer_2):
+    for layer in (
+        model.encoder.layer_1,
+        model.encoder.layer_2,
+        model.decoder.layer_1,
+        model.decoder.layer_2,
+    ):
         x = layer(x)
         outputs.append(np.asarray(x))
     return outputs
 
 
-def saturation(model: Autoencoder, x: np.ndarray | tf.Tensor,
-               margin: float = SATURATION_MARGIN) -> dict[str, float]:
+def saturation(
+    model: Autoencoder, x: np.ndarray | tf.Tensor, margin: float = SATURATION_MARGIN
+) -> dict[str, float]:
     """Fraction of each layer's sigmoid outputs within ``margin`` of 0 or 1, for ``x``.
 
     There the sigmoid's slope ``s (1 - s)`` is below ``margin`` (4 % of its peak 0.25 for
@@ -51,8 +56,10 @@ def saturation(model: Autoencoder, x: np.ndarray | tf.Tensor,
     """
     if not 0 < margin < 0.5:
         raise ValueError(f"margin must be in (0, 0.5), got {margin!r}")
-    return {name: float(np.mean((s < margin) | (s > 1 - margin)))
-            for name, s in zip(LAYER_NAMES, layer_outputs(model, x), strict=True)}
+    return {
+        name: float(np.mean((s < margin) | (s > 1 - margin)))
+        for name, s in zip(LAYER_NAMES, layer_outputs(model, x), strict=True)
+    }
 
 
 def gradient_norms(model: Autoencoder, x: np.ndarray | tf.Tensor) -> dict[str, float]:
@@ -71,5 +78,7 @@ def gradient_norms(model: Autoencoder, x: np.ndarray | tf.Tensor) -> dict[str, f
     variables = model.trainable_variables
     with tf.GradientTape() as tape:
         loss = mse(x, model(x))
-    return {name: float(tf.norm(g))
-            for name, g in zip(ORIGINAL_NAMES, tape.gradient(loss, variables), strict=True)}
+    return {
+        name: float(tf.norm(g))
+        for name, g in zip(ORIGINAL_NAMES, tape.gradient(loss, variables), strict=True)
+    }

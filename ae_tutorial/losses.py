@@ -28,6 +28,8 @@ def mse(y_true: tf.Tensor | np.ndarray, y_pred: tf.Tensor | np.ndarray) -> tf.Te
         check_images(x, what=what)
         check_pixel_values(x, what)
     if tuple(y_true.shape) != tuple(y_pred.shape):
-        raise ValueError(f"y_true and y_pred must have the same shape, got "
-                         f"{tuple(y_true.shape)} and {tuple(y_pred.shape)}")
+        raise ValueError(
+            f"y_true and y_pred must have the same shape, got "
+            f"{tuple(y_true.shape)} and {tuple(y_pred.shape)}"
+        )
     return ops.mean(ops.square(ops.subtract(y_true, y_pred)))

@@ -21,15 +21,11 @@ import numpy as np
 
 MIRROR = "https://storage.googleapis.com/cvdf-datasets/mnist/"
 ENV_VAR = "AE_TUTORIAL_MNIST_DIR"
-SHA256 = {
-    "train-images-idx3-ubyte.gz":
-        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-    "train-labels-idx1-ubyte.gz":
-        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-    "t10k-images-idx3-ubyte.gz":
-        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-    "t10k-labels-idx1-ubyte.gz":
-        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+SHA256 = {  # the published digests; a line each, however long
+    "train-images-idx3-ubyte.gz": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",  # noqa: E501
+    "train-labels-idx1-ubyte.gz": "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",  # noqa: E501
+    "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+    "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
 }
 IDX_MAGIC = {2049: 1, 2051: 3}  # labels: 1 dimension; images: 3 dimensions
 
@@ -79,7 +75,8 @@ def verify(path: str | os.PathLike) -> Path:
         raise ValueError(
             f"{path}: SHA-256 is {actual}, expected {expected}. The file is damaged or "
             f"not the canonical MNIST file; delete it (rm '{path}') and load again to "
-            f"download a fresh copy from {MIRROR}.")
+            f"download a fresh copy from {MIRROR}."
+        )
     return path
 
 
@@ -120,14 +117,16 @@ def download(name: str, data_dir: str | os.PathLike) -> Path:
         _get(MIRROR + name, staging / name)
         actual = sha256_of(staging / name)
         if actual != SHA256[name]:
-            raise ValueError(f"the server sent a file whose SHA-256 is {actual}, "
-                             f"expected {SHA256[name]}")
+            raise ValueError(
+                f"the server sent a file whose SHA-256 is {actual}, expected {SHA256[name]}"
+            )
         os.replace(staging / name, data_dir / name)
     except (OSError, ValueError) as error:
         raise OSError(
             f"{data_dir / name}: missing, and downloading it from {MIRROR + name} failed "
             f"({error}). Put the canonical file there, or set ${ENV_VAR} to a folder "
-            "holding the four MNIST .gz files.") from error
+            "holding the four MNIST .gz files."
+        ) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return data_dir / name
@@ -176,12 +175,14 @@ def parse_idx(data: bytes, name: str = "<bytes>") -> np.ndarray:
     header = 4 + 4 * ndim
     if len(data) < header:
         raise ValueError(f"{name}: header truncated ({len(data)} bytes, expected {header})")
-    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     if max(shape) >= 2**31:  # IDX sizes are signed 32-bit (and numpy could not hold them)
         raise ValueError(f"{name}: dimension sizes {shape} exceed 2**31 - 1")
     if len(data) != header + math.prod(shape):  # Python ints: no overflow for any header
-        raise ValueError(f"{name}: {len(data) - header} data bytes, expected "
-                         f"{math.prod(shape)} for shape {shape}")
+        raise ValueError(
+            f"{name}: {len(data) - header} data bytes, expected "
+            f"{math.prod(shape)} for shape {shape}"
+        )
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
 
 

@@ -7,8 +7,16 @@ from .checks import check_images, check_pixel_values
 from .config import OriginalConfig
 
 #: The original's names for the eight arrays, in ``Autoencoder.get_weights()`` order.
-ORIGINAL_NAMES = ("encoder_h1", "encoder_b1", "encoder_h2", "encoder_b2",
-                  "decoder_h1", "decoder_b1", "decoder_h2", "decoder_b2")
+ORIGINAL_NAMES = (
+    "encoder_h1",
+    "encoder_b1",
+    "encoder_h2",
+    "encoder_b2",
+    "decoder_h1",
+    "decoder_b1",
+    "decoder_h2",
+    "decoder_b2",
+)
 #: The four sigmoid layers' outputs, as the original names them inside ``encoder()`` and
 #: ``decoder()`` (the Keras attributes ``model.encoder.layer_1`` and so on). Layer ``i`` has
 #: the weights ``ORIGINAL_NAMES[2 * i]`` and bias ``ORIGINAL_NAMES[2 * i + 1]``.
@@ -22,9 +30,11 @@ def _sigmoid_dense(units, config, seed, name):
         kernel, bias = keras.initializers.GlorotUniform(seed=seed), "zeros"
     else:
         kernel = bias = keras.initializers.RandomNormal(
-            mean=config.init_mean, stddev=config.init_stddev, seed=seed)
-    return keras.layers.Dense(units, activation="sigmoid", name=name,
-                              kernel_initializer=kernel, bias_initializer=bias)
+            mean=config.init_mean, stddev=config.init_stddev, seed=seed
+        )
+    return keras.layers.Dense(
+        units, activation="sigmoid", name=name, kernel_initializer=kernel, bias_initializer=bias
+    )
 
 
 class _TwoLayers(keras.layers.Layer):
@@ -88,9 +98,13 @@ class Encoder(_TwoLayers):
         **kwargs: passed on to ``keras.layers.Layer``.
     """
 
-    def __init__(self, config: OriginalConfig = OriginalConfig(),
-                 seed: int | keras.random.SeedGenerator | None = None, name: str = "encoder",
-                 **kwargs) -> None:
+    def __init__(
+        self,
+        config: OriginalConfig = OriginalConfig(),
+        seed: int | keras.random.SeedGenerator | None = None,
+        name: str = "encoder",
+        **kwargs,
+    ) -> None:
         widths = (config.num_input, config.num_hidden_1, config.num_hidden_2)
         super().__init__(widths, config, seed, name=name, **kwargs)
 
@@ -126,9 +140,13 @@ class Decoder(_TwoLayers):
         **kwargs: passed on to ``keras.layers.Layer``.
     """
 
-    def __init__(self, config: OriginalConfig = OriginalConfig(),
-                 seed: int | keras.random.SeedGenerator | None = None, name: str = "decoder",
-                 **kwargs) -> None:
+    def __init__(
+        self,
+        config: OriginalConfig = OriginalConfig(),
+        seed: int | keras.random.SeedGenerator | None = None,
+        name: str = "decoder",
+        **kwargs,
+    ) -> None:
         widths = (config.num_hidden_2, config.num_hidden_1, config.num_input)
         super().__init__(widths, config, seed, name=name, **kwargs)
 
@@ -148,8 +166,9 @@ class Autoencoder(keras.Model):
         **kwargs: passed on to ``keras.Model``.
     """
 
-    def __init__(self, config: OriginalConfig = OriginalConfig(), name: str = "autoencoder",
-                 **kwargs) -> None:
+    def __init__(
+        self, config: OriginalConfig = OriginalConfig(), name: str = "autoencoder", **kwargs
+    ) -> None:
         super().__init__(name=name, **kwargs)
         self.config = config
         seed = keras.random.SeedGenerator(config.seed)

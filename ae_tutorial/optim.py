@@ -34,12 +34,21 @@ class RMSProp(keras.optimizers.Optimizer):
         ValueError: if ``rho``, ``momentum`` or ``epsilon`` is out of range.
     """
 
-    def __init__(self, learning_rate: float = 0.01, rho: float = 0.9, momentum: float = 0.0,
-                 epsilon: float = 1e-10, name: str = "rmsprop_tf1", **kwargs) -> None:
+    def __init__(
+        self,
+        learning_rate: float = 0.01,
+        rho: float = 0.9,
+        momentum: float = 0.0,
+        epsilon: float = 1e-10,
+        name: str = "rmsprop_tf1",
+        **kwargs,
+    ) -> None:
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         if not 0.0 <= rho < 1.0 or not 0.0 <= momentum < 1.0 or not epsilon >= 0.0:
-            raise ValueError(f"RMSProp needs 0 <= rho < 1, 0 <= momentum < 1, epsilon >= 0; "
-                             f"got rho={rho}, momentum={momentum}, epsilon={epsilon}")
+            raise ValueError(
+                f"RMSProp needs 0 <= rho < 1, 0 <= momentum < 1, epsilon >= 0; "
+                f"got rho={rho}, momentum={momentum}, epsilon={epsilon}"
+            )
         self.rho, self.momentum, self.epsilon = rho, momentum, epsilon
 
     def build(self, var_list: list[keras.Variable]) -> None:
@@ -51,12 +60,12 @@ class RMSProp(keras.optimizers.Optimizer):
         if self.built:
             return
         super().build(var_list)
-        self._ms = [self.add_variable_from_reference(v, "ms", initializer="ones")
-                    for v in var_list]
+        self._ms = [self.add_variable_from_reference(v, "ms", initializer="ones") for v in var_list]
         self._mom = [self.add_variable_from_reference(v, "momentum") for v in var_list]
 
-    def update_step(self, gradient: tf.Tensor, variable: keras.Variable,
-                    learning_rate: tf.Tensor) -> None:
+    def update_step(
+        self, gradient: tf.Tensor, variable: keras.Variable, learning_rate: tf.Tensor
+    ) -> None:
         """Apply one update to ``variable`` with TF1's ``ApplyRMSProp`` kernel.
 
         Keras calls it from ``apply_gradients``.
@@ -69,10 +78,15 @@ class RMSProp(keras.optimizers.Optimizer):
         index = self._get_variable_index(variable)
         dtype = variable.dtype
         tf.raw_ops.ResourceApplyRMSProp(
-            var=variable.handle, ms=self._ms[index].handle, mom=self._mom[index].handle,
-            lr=tf.cast(learning_rate, dtype), rho=tf.constant(self.rho, dtype),
-            momentum=tf.constant(self.momentum, dtype), epsilon=tf.constant(self.epsilon, dtype),
-            grad=tf.cast(gradient, dtype))
+            var=variable.handle,
+            ms=self._ms[index].handle,
+            mom=self._mom[index].handle,
+            lr=tf.cast(learning_rate, dtype),
+            rho=tf.constant(self.rho, dtype),
+            momentum=tf.constant(self.momentum, dtype),
+            epsilon=tf.constant(self.epsilon, dtype),
+            grad=tf.cast(gradient, dtype),
+        )
 
     def get_config(self) -> dict[str, object]:
         """The optimiser's settings, Keras' and ``rho``, ``momentum`` and ``epsilon``.
@@ -101,8 +115,11 @@ def make_optimizer(config: OriginalConfig) -> keras.optimizers.Optimizer:
     Raises:
         ValueError: if ``config.optimizer`` is not one of the three.
     """
-    kinds = {"rmsprop": RMSProp, "keras_rmsprop": keras.optimizers.RMSprop,
-             "adam": keras.optimizers.Adam}
+    kinds = {
+        "rmsprop": RMSProp,
+        "keras_rmsprop": keras.optimizers.RMSprop,
+        "adam": keras.optimizers.Adam,
+    }
     if config.optimizer not in kinds:
         raise ValueError(f"unknown optimizer {config.optimizer!r}; choose one of {sorted(kinds)}")
     return kinds[config.optimizer](learning_rate=config.learning_rate)

@@ -31,8 +31,12 @@ def canvas(images: np.ndarray, n: int = 4) -> np.ndarray:
     return images.reshape(n, n, 28, 28).transpose(0, 2, 1, 3).reshape(28 * n, 28 * n)
 
 
-def plot_canvas(images: np.ndarray, n: int = 4, title: str = "Original Images",
-                labels: Sequence[object] | np.ndarray | None = None) -> Figure:
+def plot_canvas(
+    images: np.ndarray,
+    n: int = 4,
+    title: str = "Original Images",
+    labels: Sequence[object] | np.ndarray | None = None,
+) -> Figure:
     """The original's figure: an ``n x n`` grey canvas of digits under ``title``.
 
     Args:
@@ -50,8 +54,9 @@ def plot_canvas(images: np.ndarray, n: int = 4, title: str = "Original Images",
     return plot_canvases({title: images}, n, labels)
 
 
-def plot_canvases(panels: dict[str, np.ndarray], n: int = 4,
-                  labels: Sequence[object] | np.ndarray | None = None) -> Figure:
+def plot_canvases(
+    panels: dict[str, np.ndarray], n: int = 4, labels: Sequence[object] | np.ndarray | None = None
+) -> Figure:
     """Canvases side by side: ``panels`` maps each title to its (n*n, 784) images.
 
     Chapters "The data" and "Results".
@@ -70,21 +75,31 @@ def plot_canvases(panels: dict[str, np.ndarray], n: int = 4,
     """
     if labels is not None and len(labels) != n * n:
         raise ValueError(f"need {n * n} labels for an {n} x {n} canvas, got {len(labels)}")
-    fig = Figure(figsize=(n * len(panels) + 0.2 * (len(panels) - 1), n),
-                 layout="constrained")
-    for ax, (title, images) in zip(fig.subplots(1, len(panels), squeeze=False)[0],
-                                   panels.items(), strict=True):
+    fig = Figure(figsize=(n * len(panels) + 0.2 * (len(panels) - 1), n), layout="constrained")
+    for ax, (title, images) in zip(
+        fig.subplots(1, len(panels), squeeze=False)[0], panels.items(), strict=True
+    ):
         ax.imshow(canvas(images, n), origin="upper", cmap="gray", vmin=0.0, vmax=1.0)
         for i, label in enumerate(labels if labels is not None else []):
-            ax.text(28 * (i % n) + 1.5, 28 * (i // n) + 1.5, str(label), color="yellow",
-                    fontsize="small", ha="left", va="top")
+            ax.text(
+                28 * (i % n) + 1.5,
+                28 * (i // n) + 1.5,
+                str(label),
+                color="yellow",
+                fontsize="small",
+                ha="left",
+                va="top",
+            )
         ax.set_title(title)
         ax.set_axis_off()
     return fig
 
 
-def plot_reconstructions(originals: np.ndarray, reconstructions: np.ndarray,
-                         titles: Sequence[str] = ("Original", "Reconstructed")) -> Figure:
+def plot_reconstructions(
+    originals: np.ndarray,
+    reconstructions: np.ndarray,
+    titles: Sequence[str] = ("Original", "Reconstructed"),
+) -> Figure:
     """Two rows of digits: ``originals`` above ``reconstructions`` (each (k, 784)).
 
     Args:
@@ -101,9 +116,12 @@ def plot_reconstructions(originals: np.ndarray, reconstructions: np.ndarray,
     return plot_rows([originals, reconstructions], titles)
 
 
-def plot_loss(history: Sequence[tuple[int, float]], label: str = "ae_tutorial",
-              reference: Sequence[tuple[int, float]] | None = None,
-              reference_label: str = "the original") -> Figure:
+def plot_loss(
+    history: Sequence[tuple[int, float]],
+    label: str = "ae_tutorial",
+    reference: Sequence[tuple[int, float]] | None = None,
+    reference_label: str = "the original",
+) -> Figure:
     """Minibatch loss against step (log scale); ``history`` and ``reference`` are (step, loss).
 
     Chapter "The training loop".
@@ -131,8 +149,11 @@ def plot_loss(history: Sequence[tuple[int, float]], label: str = "ae_tutorial",
     return fig
 
 
-def plot_codes_2d(projections: dict[str, np.ndarray], labels: np.ndarray,
-                  title: str = "Test codes in two dimensions") -> Figure:
+def plot_codes_2d(
+    projections: dict[str, np.ndarray],
+    labels: np.ndarray,
+    title: str = "Test codes in two dimensions",
+) -> Figure:
     """One scatter panel per item of ``projections`` (a dict: panel title -> (N, 2) points),
     each point coloured by its digit in ``labels`` (N,) and each digit named at its median.
 
@@ -151,12 +172,29 @@ def plot_codes_2d(projections: dict[str, np.ndarray], labels: np.ndarray,
     axes = fig.subplots(1, len(projections), squeeze=False)[0]
     for ax, (name, points) in zip(axes, projections.items(), strict=True):
         points = np.asarray(points)
-        ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="tab10", vmin=-0.5, vmax=9.5,
-                   s=4, alpha=0.7, linewidths=0)
+        ax.scatter(
+            points[:, 0],
+            points[:, 1],
+            c=labels,
+            cmap="tab10",
+            vmin=-0.5,
+            vmax=9.5,
+            s=4,
+            alpha=0.7,
+            linewidths=0,
+        )
         for digit in np.unique(labels):
             x, y = np.median(points[labels == digit], axis=0)
-            ax.text(x, y, str(digit), fontsize="x-large", weight="bold", ha="center",
-                    va="center", bbox=dict(boxstyle="circle", fc="white", alpha=0.8))
+            ax.text(
+                x,
+                y,
+                str(digit),
+                fontsize="x-large",
+                weight="bold",
+                ha="center",
+                va="center",
+                bbox=dict(boxstyle="circle", fc="white", alpha=0.8),
+            )
         ax.set_title(name)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -164,9 +202,12 @@ def plot_codes_2d(projections: dict[str, np.ndarray], labels: np.ndarray,
     return fig
 
 
-def plot_neighbours(queries: np.ndarray, neighbours: np.ndarray,
-                    query_titles: Sequence[str] | None = None,
-                    neighbour_titles: Sequence[Sequence[str]] | None = None) -> Figure:
+def plot_neighbours(
+    queries: np.ndarray,
+    neighbours: np.ndarray,
+    query_titles: Sequence[str] | None = None,
+    neighbour_titles: Sequence[Sequence[str]] | None = None,
+) -> Figure:
     """Each query digit (Q, 784) in the first column, its ``k`` neighbours (Q, k, 784) after it.
 
     Introduced in chapter "What the code learned" (nearest neighbours in code space).
@@ -185,15 +226,19 @@ def plot_neighbours(queries: np.ndarray, neighbours: np.ndarray,
     """
     queries, neighbours = np.asarray(queries), np.asarray(neighbours)
     if neighbours.ndim != 3 or neighbours.shape[::2] != queries.shape:
-        raise ValueError(f"need queries (Q, 784) and neighbours (Q, k, 784), got "
-                         f"{queries.shape} and {neighbours.shape}")
+        raise ValueError(
+            f"need queries (Q, 784) and neighbours (Q, k, 784), got "
+            f"{queries.shape} and {neighbours.shape}"
+        )
     q, k = neighbours.shape[:2]
     fig = Figure(figsize=(1.1 * (k + 1), 1.25 * q), layout="constrained")
     axes = fig.subplots(q, k + 1, squeeze=False)
     for i in range(q):
         row = [queries[i], *neighbours[i]]
-        titles = [query_titles[i] if query_titles is not None else "query",
-                  *(neighbour_titles[i] if neighbour_titles is not None else [""] * k)]
+        titles = [
+            query_titles[i] if query_titles is not None else "query",
+            *(neighbour_titles[i] if neighbour_titles is not None else [""] * k),
+        ]
         for ax, image, name in zip(axes[i], row, titles, strict=True):
             ax.imshow(image.reshape(28, 28), cmap="gray", vmin=0.0, vmax=1.0)
             ax.set_title(name, fontsize="small")
@@ -220,8 +265,10 @@ def plot_rows(rows: Sequence[np.ndarray], titles: Sequence[str]) -> Figure:
     """
     rows = [np.asarray(row) for row in rows]
     if len({row.shape for row in rows}) != 1 or rows[0].ndim != 2 or len(titles) != len(rows):
-        raise ValueError(f"need one title per row and rows of one (k, 784) shape, got "
-                         f"{[row.shape for row in rows]} and {len(titles)} titles")
+        raise ValueError(
+            f"need one title per row and rows of one (k, 784) shape, got "
+            f"{[row.shape for row in rows]} and {len(titles)} titles"
+        )
     k = len(rows[0])
     fig = Figure(figsize=(k, 1.15 * len(rows) + 0.1))
     axes = fig.subplots(len(rows), k, squeeze=False)

@@ -17,13 +17,36 @@ from .data import Datasets
 
 #: ``(step, loss)`` pairs the original notebook printed.
 TF1_PRINTED_LOSSES = (
-    (1, 0.438300), (1000, 0.146586), (2000, 0.130722), (3000, 0.117178), (4000, 0.109027),
-    (5000, 0.102582), (6000, 0.099183), (7000, 0.095619), (8000, 0.089006), (9000, 0.087125),
-    (10000, 0.083930), (11000, 0.077512), (12000, 0.077137), (13000, 0.073983),
-    (14000, 0.074218), (15000, 0.074492), (16000, 0.074374), (17000, 0.070909),
-    (18000, 0.069438), (19000, 0.068245), (20000, 0.068402), (21000, 0.067113),
-    (22000, 0.068241), (23000, 0.062454), (24000, 0.059754), (25000, 0.058687),
-    (26000, 0.059107), (27000, 0.055788), (28000, 0.057263), (29000, 0.056391),
+    (1, 0.438300),
+    (1000, 0.146586),
+    (2000, 0.130722),
+    (3000, 0.117178),
+    (4000, 0.109027),
+    (5000, 0.102582),
+    (6000, 0.099183),
+    (7000, 0.095619),
+    (8000, 0.089006),
+    (9000, 0.087125),
+    (10000, 0.083930),
+    (11000, 0.077512),
+    (12000, 0.077137),
+    (13000, 0.073983),
+    (14000, 0.074218),
+    (15000, 0.074492),
+    (16000, 0.074374),
+    (17000, 0.070909),
+    (18000, 0.069438),
+    (19000, 0.068245),
+    (20000, 0.068402),
+    (21000, 0.067113),
+    (22000, 0.068241),
+    (23000, 0.062454),
+    (24000, 0.059754),
+    (25000, 0.058687),
+    (26000, 0.059107),
+    (27000, 0.055788),
+    (28000, 0.057263),
+    (29000, 0.056391),
     (30000, 0.057672),
 )
 
@@ -53,9 +76,12 @@ class OriginalRun(NamedTuple):
     weights: list[np.ndarray]
 
 
-def run_original(mnist: Datasets, config: OriginalConfig = OriginalConfig(),
-                 initial_weights: Sequence[np.ndarray] | None = None,
-                 verbose: bool = True) -> OriginalRun:
+def run_original(
+    mnist: Datasets,
+    config: OriginalConfig = OriginalConfig(),
+    initial_weights: Sequence[np.ndarray] | None = None,
+    verbose: bool = True,
+) -> OriginalRun:
     """Run the original's own TF1 program on ``mnist`` (anything with ``train.next_batch``).
 
     The program (``_original_program`` in this module) is the original's, line for line,
@@ -99,36 +125,36 @@ def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C90
     X = tf.placeholder("float", [None, num_input])
 
     weights = {
-        'encoder_h1': tf.Variable(tf.random_normal([num_input, num_hidden_1])),
-        'encoder_h2': tf.Variable(tf.random_normal([num_hidden_1, num_hidden_2])),
-        'decoder_h1': tf.Variable(tf.random_normal([num_hidden_2, num_hidden_1])),
-        'decoder_h2': tf.Variable(tf.random_normal([num_hidden_1, num_input])),
+        "encoder_h1": tf.Variable(tf.random_normal([num_input, num_hidden_1])),
+        "encoder_h2": tf.Variable(tf.random_normal([num_hidden_1, num_hidden_2])),
+        "decoder_h1": tf.Variable(tf.random_normal([num_hidden_2, num_hidden_1])),
+        "decoder_h2": tf.Variable(tf.random_normal([num_hidden_1, num_input])),
     }
     biases = {
-        'encoder_b1': tf.Variable(tf.random_normal([num_hidden_1])),
-        'encoder_b2': tf.Variable(tf.random_normal([num_hidden_2])),
-        'decoder_b1': tf.Variable(tf.random_normal([num_hidden_1])),
-        'decoder_b2': tf.Variable(tf.random_normal([num_input])),
+        "encoder_b1": tf.Variable(tf.random_normal([num_hidden_1])),
+        "encoder_b2": tf.Variable(tf.random_normal([num_hidden_2])),
+        "decoder_b1": tf.Variable(tf.random_normal([num_hidden_1])),
+        "decoder_b2": tf.Variable(tf.random_normal([num_input])),
     }
 
     # Building the encoder
     def encoder(x):
         # Encoder Hidden layer with sigmoid activation #1
-        layer_1 = tf.nn.sigmoid(tf.add(tf.matmul(x, weights['encoder_h1']),
-                                       biases['encoder_b1']))
+        layer_1 = tf.nn.sigmoid(tf.add(tf.matmul(x, weights["encoder_h1"]), biases["encoder_b1"]))
         # Encoder Hidden layer with sigmoid activation #2
-        layer_2 = tf.nn.sigmoid(tf.add(tf.matmul(layer_1, weights['encoder_h2']),
-                                       biases['encoder_b2']))
+        layer_2 = tf.nn.sigmoid(
+            tf.add(tf.matmul(layer_1, weights["encoder_h2"]), biases["encoder_b2"])
+        )
         return layer_2
 
     # Building the decoder
     def decoder(x):
         # Decoder Hidden layer with sigmoid activation #1
-        layer_1 = tf.nn.sigmoid(tf.add(tf.matmul(x, weights['decoder_h1']),
-                                       biases['decoder_b1']))
+        layer_1 = tf.nn.sigmoid(tf.add(tf.matmul(x, weights["decoder_h1"]), biases["decoder_b1"]))
         # Decoder Hidden layer with sigmoid activation #2
-        layer_2 = tf.nn.sigmoid(tf.add(tf.matmul(layer_1, weights['decoder_h2']),
-                                       biases['decoder_b2']))
+        layer_2 = tf.nn.sigmoid(
+            tf.add(tf.matmul(layer_1, weights["decoder_h2"]), biases["decoder_b2"])
+        )
         return layer_2
 
     # Construct model
@@ -147,13 +173,16 @@ def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C90
     # Initialize the variables (i.e. assign their default value)
     init = tf.global_variables_initializer()
 
-    variables = [v for name in ("encoder", "decoder") for k in ("1", "2")
-                 for v in (weights[f"{name}_h{k}"], biases[f"{name}_b{k}"])]
+    variables = [
+        v
+        for name in ("encoder", "decoder")
+        for k in ("1", "2")
+        for v in (weights[f"{name}_h{k}"], biases[f"{name}_b{k}"])
+    ]
     losses = []
     # Start Training
     # Start a new TF session
     with tf.Session() as sess:
-
         # Run the initializer
         sess.run(init)
         if initial_weights is not None:
@@ -162,7 +191,7 @@ def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C90
         initial = sess.run(variables)
 
         # Training
-        for i in range(1, num_steps+1):
+        for i in range(1, num_steps + 1):
             # Prepare Data
             # Get the next batch of MNIST data (only images are needed, not labels)
             batch_x, _ = mnist.train.next_batch(batch_size)
@@ -172,7 +201,7 @@ def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C90
             losses.append(l)
             # Display logs per step
             if verbose and (i % display_step == 0 or i == 1):
-                print('Step %i: Minibatch Loss: %f' % (i, l))  # noqa: UP031 (the original's line)
+                print("Step %i: Minibatch Loss: %f" % (i, l))  # noqa: UP031 (the original's line)
         final = sess.run(variables)
     return OriginalRun(np.array(losses, dtype=np.float32), initial, final)
 
@@ -187,9 +216,12 @@ class _Batches:
         return next(self._batches), None
 
 
-def tf1_losses(initial_weights: Sequence[np.ndarray], batches: Iterable[np.ndarray],
-               learning_rate: float = 0.01,
-               num_steps: int | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+def tf1_losses(
+    initial_weights: Sequence[np.ndarray],
+    batches: Iterable[np.ndarray],
+    learning_rate: float = 0.01,
+    num_steps: int | None = None,
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """The original TF1 graph (``run_original``) from ``initial_weights`` on the given ``batches``.
 
     Chapter "RMSProp" and appendix "From TF1 to TF2".

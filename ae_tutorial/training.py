@@ -29,8 +29,13 @@ class _OneTracePerTrain(logging.Filter):
 
     def filter(self, record):
         message = record.getMessage()
-        return not ("triggered tf.function retracing" in message and any(
-            name in message for name in ("make_train_chunk.<locals>", "make_train_step.<locals>")))
+        return not (
+            "triggered tf.function retracing" in message
+            and any(
+                name in message
+                for name in ("make_train_chunk.<locals>", "make_train_step.<locals>")
+            )
+        )
 
 
 @contextlib.contextmanager
@@ -44,8 +49,9 @@ def _one_trace_per_train():
         logger.removeFilter(only_ours)
 
 
-def make_train_step(model: keras.Model, optimizer: keras.optimizers.Optimizer,
-                    corrupt: Corruption | None = None) -> Callable[[tf.Tensor], tf.Tensor]:
+def make_train_step(
+    model: keras.Model, optimizer: keras.optimizers.Optimizer, corrupt: Corruption | None = None
+) -> Callable[[tf.Tensor], tf.Tensor]:
     """One optimiser step on a batch ``x`` (float32, (batch, 784)); returns that batch's loss.
 
     As in the original's ``sess.run([optimizer, loss])``, the loss is the one computed in the
@@ -73,8 +79,9 @@ def make_train_step(model: keras.Model, optimizer: keras.optimizers.Optimizer,
     return train_step
 
 
-def make_train_chunk(train_step: Callable[[tf.Tensor], tf.Tensor], images: np.ndarray,
-                     jit_compile: bool = True) -> Callable[[np.ndarray], tf.Tensor]:
+def make_train_chunk(
+    train_step: Callable[[tf.Tensor], tf.Tensor], images: np.ndarray, jit_compile: bool = True
+) -> Callable[[np.ndarray], tf.Tensor]:
     """Compile many steps into one call: ``indices`` (steps, batch) rows of ``images``.
 
     The images stay on the device; each step gathers its batch inside the graph, so a
@@ -99,8 +106,10 @@ def make_train_chunk(train_step: Callable[[tf.Tensor], tf.Tensor], images: np.nd
         x = tf.gather(images, rows)
         return x if scale is None else tf.cast(x, tf.float32) * scale
 
-    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)],  # one trace
-                 jit_compile=jit_compile)
+    @tf.function(
+        input_signature=[tf.TensorSpec([None, None], tf.int32)],  # one trace
+        jit_compile=jit_compile,
+    )
     def train_chunk(indices):
         losses = tf.TensorArray(tf.float32, size=tf.shape(indices)[0])
         for i in tf.range(tf.shape(indices)[0]):
@@ -120,13 +129,22 @@ def _chunks(num_steps, display_step, checkpoint_every=None, start=0):
     return [(a + 1, b) for a, b in zip([start, *ends[:-1]], ends, strict=True)]
 
 
-def train(model: keras.Model, dataset: DataSet, config: OriginalConfig = OriginalConfig(),
-          optimizer: keras.optimizers.Optimizer | None = None, *, num_steps: int | None = None,
-          display_step: int | None = None, verbose: bool = True, progress: bool | None = None,
-          fast: bool = True, checkpoint_dir: str | os.PathLike | None = None,
-          checkpoint_every: int | None = None, resume: bool = False,
-          callback: Callable[[int, keras.Model], None] | None = None
-          ) -> list[tuple[int, float]]:
+def train(
+    model: keras.Model,
+    dataset: DataSet,
+    config: OriginalConfig = OriginalConfig(),
+    optimizer: keras.optimizers.Optimizer | None = None,
+    *,
+    num_steps: int | None = None,
+    display_step: int | None = None,
+    verbose: bool = True,
+    progress: bool | None = None,
+    fast: bool = True,
+    checkpoint_dir: str | os.PathLike | None = None,
+    checkpoint_every: int | None = None,
+    resume: bool = False,
+    callback: Callable[[int, keras.Model], None] | None = None,
+) -> list[tuple[int, float]]:
     """Train ``model`` on batches from ``dataset.next_batch`` as the original does.
 
     Prints ``Step 1000: Minibatch Loss: 0.146586`` at step 1 and every ``display_step``
@@ -180,28 +198,48 @@ def train(model: keras.Model, dataset: DataSet, config: OriginalConfig = Origina
     """
     num_steps = positive_int("num_steps", config.num_steps if num_steps is None else num_steps)
     display_step = positive_int(
-        "display_step", config.display_step if display_step is None else display_step)
+        "display_step", config.display_step if display_step is None else display_step
+    )
     batch_size = positive_int("batch_size", config.batch_size)
     optimizer = make_optimizer(config) if optimizer is None else optimizer
     optimizer.build(model.trainable_variables)
     corrupt = make_corruption(config)
     train_step = make_train_step(model, optimizer, corrupt)
-    saver, every = _checkpointer(checkpoint_dir, checkpoint_every, resume, display_step, dataset,
-                                 config, [*model.weights, *optimizer.variables,
-                                          *([corrupt.seed_generator.state] if corrupt else [])])
+    saver, every = _checkpointer(
+        checkpoint_dir,
+        checkpoint_every,
+        resume,
+        display_step,
+        dataset,
+        config,
+        [
+            *model.weights,
+            *optimizer.variables,
+            *([corrupt.seed_generator.state] if corrupt else []),
+        ],
+    )
     start, history = saver.restore() if resume else (0, [])
     if start > num_steps:
         raise ValueError(f"the checkpoint is at step {start}, past num_steps={num_steps}")
     if fast and hasattr(dataset, "next_batch_indices"):
         pixels = getattr(dataset, "pixels", None)
         chunk = make_train_chunk(train_step, dataset.images if pixels is None else pixels)
-        draw = lambda n: chunk(np.stack(
-            [dataset.next_batch_indices(batch_size) for _ in range(n)]).astype(np.int32))
+        draw = lambda n: chunk(
+            np.stack([dataset.next_batch_indices(batch_size) for _ in range(n)]).astype(np.int32)
+        )
     else:
         step = tf.function(train_step)
         draw = lambda n: [step(tf.constant(dataset.next_batch(batch_size)[0])) for _ in range(n)]
-    with _one_trace_per_train(), tqdm(total=num_steps, initial=start, unit="step", desc="train",
-                                      disable=None if progress is None else not progress) as bar:
+    with (
+        _one_trace_per_train(),
+        tqdm(
+            total=num_steps,
+            initial=start,
+            unit="step",
+            desc="train",
+            disable=None if progress is None else not progress,
+        ) as bar,
+    ):
         for first, last in _chunks(num_steps, display_step, every, start):
             losses = np.array(draw(last - first + 1), dtype=np.float32)
             history += zip(range(first, last + 1), map(float, losses), strict=True)
@@ -229,5 +267,7 @@ def _checkpointer(folder, every, resume, display_step, dataset, config, variable
 def _check_finite(losses, first):
     bad = np.flatnonzero(~np.isfinite(losses))
     if bad.size:
-        raise FloatingPointError(f"the loss became {losses[bad[0]]} at step {first + bad[0]}; "
-                                 "lower the learning rate or check the input data")
+        raise FloatingPointError(
+            f"the loss became {losses[bad[0]]} at step {first + bad[0]}; "
+            "lower the learning rate or check the input data"
+        )
