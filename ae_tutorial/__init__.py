@@ -1,33 +1,80 @@
 """ae_tutorial: the classic TF1 MNIST autoencoder, faithfully on TensorFlow 2 / Keras 3.
 
-The companion package of the ae-tutorial book. Every public name is re-exported here;
-the book's chapters use only these.
+The companion package of the ae-tutorial book. Every public name is listed in ``__all__``
+and the book's chapters use only these (``import ae_tutorial as ae``, then ``ae.train``).
+
+Importing the package loads nothing heavy: each name is imported on first use, so
+``python -m ae_tutorial train --help`` answers without TensorFlow. TensorFlow itself loads
+through ``ae_tutorial.tf``, quietly: if ``TF_CPP_MIN_LOG_LEVEL`` is unset it is set to ``1``
+(TensorFlow's INFO lines off, warnings and errors on), and the few INFO lines the wheel
+prints before that takes effect are dropped (see ``ae_tutorial._tf``). Nothing else in the
+process is changed.
 """
 
-from ._tf import tf  # noqa: F401  (first: imports TensorFlow without its start-up noise)
-from .cache import Trained, trained
-from .codes import encode, nearest_neighbours, pca_reconstruct
-from .config import OriginalConfig
-from .data import DataSet, Datasets, read_data_sets
-from .diagnostics import (LAYER_NAMES, ORIGINAL_NAMES, SATURATION_MARGIN, gradient_norms,
-                          layer_outputs, saturation)
-from .prose import glue
-from .losses import mse
-from .model import Autoencoder, Decoder, Encoder
-from .noise import Corruption, make_corruption
-from .optim import RMSProp, make_optimizer
-from .plot import (canvas, plot_canvas, plot_canvases, plot_codes_2d, plot_loss, plot_neighbours,
-                   plot_reconstructions, plot_rows)
-from .reference import TF1_PRINTED_LOSSES, OriginalRun, run_original, tf1_losses
-from .train import make_train_step, train
+import importlib
+import os
 
 __version__ = "0.1.0"
-__all__ = [
-    "OriginalConfig", "DataSet", "Datasets", "read_data_sets", "mse", "Autoencoder", "Decoder",
-    "Encoder", "RMSProp", "make_optimizer", "Corruption", "make_corruption", "canvas",
-    "plot_canvas", "plot_canvases", "plot_loss", "plot_reconstructions", "plot_codes_2d", "plot_neighbours",
-    "plot_rows", "encode", "nearest_neighbours", "pca_reconstruct", "make_train_step", "train",
-    "Trained", "trained", "TF1_PRINTED_LOSSES", "OriginalRun", "run_original", "tf1_losses",
-    "LAYER_NAMES", "ORIGINAL_NAMES", "SATURATION_MARGIN", "gradient_norms", "layer_outputs",
-    "saturation", "glue",
-]
+
+#: Each public name and the module that defines it.
+_HOME = {
+    "tf": "_tf",
+    "OriginalConfig": "config",
+    "DataSet": "data",
+    "Datasets": "data",
+    "read_data_sets": "data",
+    "mse": "losses",
+    "Autoencoder": "model",
+    "Decoder": "model",
+    "Encoder": "model",
+    "ORIGINAL_NAMES": "model",
+    "LAYER_NAMES": "model",
+    "RMSProp": "optim",
+    "make_optimizer": "optim",
+    "Corruption": "noise",
+    "make_corruption": "noise",
+    "canvas": "plot",
+    "plot_canvas": "plot",
+    "plot_canvases": "plot",
+    "plot_loss": "plot",
+    "plot_reconstructions": "plot",
+    "plot_codes_2d": "plot",
+    "plot_neighbours": "plot",
+    "plot_rows": "plot",
+    "encode": "codes",
+    "nearest_neighbours": "codes",
+    "pca_reconstruct": "codes",
+    "make_train_step": "training",
+    "train": "training",
+    "Trained": "cache",
+    "trained": "cache",
+    "TF1_PRINTED_LOSSES": "reference",
+    "OriginalRun": "reference",
+    "run_original": "reference",
+    "tf1_losses": "reference",
+    "SATURATION_MARGIN": "diagnostics",
+    "gradient_norms": "diagnostics",
+    "layer_outputs": "diagnostics",
+    "saturation": "diagnostics",
+    "glue": "prose",
+}
+__all__ = list(_HOME)
+#: Modules that load without TensorFlow; any other is imported after ``_tf``, quietly.
+_LIGHT = {"config", "checks", "prose", "cli", "npz", "mnist"}
+
+
+def __getattr__(name: str) -> object:
+    """Import ``name`` (a public name or a submodule) on first use."""
+    module = _HOME.get(name, name)
+    if name not in _HOME and not os.path.exists(os.path.join(__path__[0], f"{name}.py")):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if module not in _LIGHT:
+        importlib.import_module("._tf", __name__)
+    loaded = importlib.import_module(f".{module}", __name__)
+    value = getattr(loaded, name) if name in _HOME else loaded
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

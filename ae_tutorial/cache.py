@@ -4,10 +4,12 @@ An entry is keyed by the configuration, the TensorFlow and Keras versions and
 ``TRAINING_VERSION``, a number bumped whenever the training code changes what it computes
 (``tests/test_cache.py`` fails when that code changes and the number does not), so a changed
 hyperparameter, a new TensorFlow or a change to the training never reuses stale weights, and
-an edit to a comment or a docstring retrains nothing. An entry is one file holding the weights, the history and
-their SHA-256; it is written to a temporary name and renamed into place, so a reader
-never sees half a file, and a damaged one is detected and rebuilt. Delete the folder
-to reproduce everything from scratch.
+an edit to a comment or a docstring retrains nothing. An entry is one file holding the weights,
+the history and their SHA-256; it is written to a temporary name and renamed into place, so a reader
+never sees half a file, and a damaged one is detected and rebuilt. Each entry records its
+configuration and versions, so ``python -m ae_tutorial cache`` lists the entries and
+``--prune`` removes those today's code would not use (and files a killed writer left).
+Delete the folder to reproduce everything from scratch.
 """
 
 import hashlib
@@ -21,43 +23,136 @@ import keras
 import numpy as np
 
 from ._tf import tf
-from .checkpoint import load_npz, save_npz
 from .config import OriginalConfig
 from .data import read_data_sets
 from .model import Autoencoder
-from .train import train
+from .npz import load_npz, remove_abandoned_temporaries, save_npz
+from .training import train
 
 ENV_VAR = "AE_TUTORIAL_CACHE"
 
 
 class Trained(NamedTuple):
-    """A trained ``Autoencoder``, its ``(step, loss)`` history, and whether it came from disk."""
+    """A trained ``Autoencoder``, its ``(step, loss)`` history, and whether it came from disk.
+
+    What ``trained`` returns (chapter "The training loop").
+
+    Args:
+        model: the trained network.
+        history: ``(step, loss)`` for every step, as ``train`` returns it.
+        from_cache: ``True`` if the weights were loaded from the cache, ``False`` if trained.
+    """
 
     model: Autoencoder
-    history: list
+    history: list[tuple[int, float]]
     from_cache: bool
 
 
-def cache_dir():
-    """``$AE_TUTORIAL_CACHE``, else ``~/.cache/ae_tutorial``."""
+def cache_dir() -> Path:
+    """``$AE_TUTORIAL_CACHE``, else ``~/.cache/ae_tutorial``.
+
+    Returns:
+        The cache folder, ``~`` expanded (it may not exist yet).
+    """
     return Path(os.environ.get(ENV_VAR) or Path("~", ".cache", "ae_tutorial")).expanduser()
 
 
 #: The modules whose code decides what a training computes (``tests/test_cache.py`` watches them).
-TRAINING_MODULES = ("data.py", "model.py", "losses.py", "noise.py", "optim.py", "train.py")
+TRAINING_MODULES = ("data.py", "model.py", "losses.py", "noise.py", "optim.py", "training.py")
 #: Bump when a change to ``TRAINING_MODULES`` changes the weights or losses a training gives.
 TRAINING_VERSION = 1
 
 
-def cache_key(config):
-    """A short digest of ``config``, the TensorFlow and Keras versions and ``TRAINING_VERSION``."""
-    blob = json.dumps([config.to_dict(), tf.__version__, keras.__version__, TRAINING_VERSION],
-                      sort_keys=True)
+def _versions():
+    """What, beside the configuration, decides an entry's contents."""
+    return {
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "training_version": TRAINING_VERSION,
+    }
+
+
+def cache_key(config: OriginalConfig) -> str:
+    """A short digest of ``config``, the TensorFlow and Keras versions and ``TRAINING_VERSION``.
+
+    Args:
+        config: the configuration of the training.
+
+    Returns:
+        16 hexadecimal digits of a SHA-256, the entry's file name without ``.npz``.
+    """
+    blob = json.dumps(
+        [config.to_dict(), tf.__version__, keras.__version__, TRAINING_VERSION], sort_keys=True
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def entry_path(config):
-    """The cache file of ``config``: ``cache_dir() / f"{cache_key(config)}.npz"``."""
+class Entry(NamedTuple):
+    """One cache file: its path, what it says of itself and whether today's code would use it.
+
+    Args:
+        path: the ``.npz`` file.
+        meta: its configuration and versions; ``{}`` if the file is damaged.
+        current: whether ``trained`` would load it today.
+    """
+
+    path: Path
+    meta: dict[str, object]  # {"config": {...}, "tensorflow": ..., "keras": ..., ...}
+    current: bool
+
+
+def entries(folder: str | os.PathLike | None = None) -> list[Entry]:
+    """Every entry in ``folder`` (default ``cache_dir()``), sorted by name.
+
+    An entry is current when its versions are this installation's and its name is the key of
+    its configuration; a damaged entry, or one from an older version, is not.
+
+    Args:
+        folder: the cache folder; ``None`` for ``cache_dir()``.
+
+    Returns:
+        One ``Entry`` per ``.npz`` file in ``folder``.
+    """
+    found = []
+    for path in sorted(Path(folder or cache_dir()).glob("*.npz")):
+        try:
+            meta = json.loads(str(load_npz(path).get("meta", "{}")))
+        except ValueError:
+            meta = {}
+        current = (
+            meta.get("config") is not None
+            and {k: meta.get(k) for k in _versions()} == _versions()
+            and path.stem == cache_key(OriginalConfig(**meta["config"]))
+        )
+        found.append(Entry(path, meta, current))
+    return found
+
+
+def prune(folder: str | os.PathLike | None = None) -> list[Path]:
+    """Delete the entries that are not current, and temporary files of killed writers.
+
+    Args:
+        folder: the cache folder; ``None`` for ``cache_dir()``.
+
+    Returns:
+        The paths removed.
+    """
+    folder = Path(folder or cache_dir())
+    stale = [entry.path for entry in entries(folder) if not entry.current]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale + remove_abandoned_temporaries(folder)
+
+
+def entry_path(config: OriginalConfig) -> Path:
+    """The cache file of ``config``: ``cache_dir() / f"{cache_key(config)}.npz"``.
+
+    Args:
+        config: the configuration of the training.
+
+    Returns:
+        The path, whether or not the file exists.
+    """
     return cache_dir() / f"{cache_key(config)}.npz"
 
 
@@ -65,10 +160,10 @@ def _load(path, model):
     """``(step, loss)`` history of the entry at ``path``, its weights set into ``model``."""
     arrays = load_npz(path)
     model.set_weights([arrays[f"weight_{i}"] for i in range(len(model.weights))])
-    return [(int(s), float(l)) for s, l in arrays["history"]]
+    return [(int(s), float(loss)) for s, loss in arrays["history"]]
 
 
-def trained(config=OriginalConfig(), verbose=True):
+def trained(config: OriginalConfig = OriginalConfig(), verbose: bool = True) -> Trained:
     """The original's network trained on its schedule for ``config``, from the cache if there.
 
     On a miss it loads MNIST with ``seed=config.seed``, trains
@@ -76,7 +171,14 @@ def trained(config=OriginalConfig(), verbose=True):
     and stores the result. An entry that is damaged (truncated or altered: each holds its
     SHA-256) is reported with a warning naming the file and rebuilt. Entries are written
     atomically, so processes sharing the cache never see half an entry.
-    Returns ``Trained(model, history, from_cache)``.
+
+    Args:
+        config: the hyperparameters; ``OriginalConfig()`` is the original's run.
+        verbose: print the original's loss lines while training, or a line saying the
+            weights came from the cache.
+
+    Returns:
+        ``Trained(model, history, from_cache)``.
     """
     path, model = entry_path(config), Autoencoder(config)
     if path.exists():
@@ -86,7 +188,7 @@ def trained(config=OriginalConfig(), verbose=True):
                 print(f"Loaded trained weights from the cache (entry {path.stem}).")
             return Trained(model, history, True)
         except (KeyError, ValueError) as error:
-            warnings.warn(f"cache entry {path} is damaged ({error}); retraining it")
+            warnings.warn(f"cache entry {path} is damaged ({error}); retraining it", stacklevel=2)
             model = Autoencoder(config)
     history = train(model, read_data_sets(seed=config.seed).train, config, verbose=verbose)
     _store(path, model, history)
@@ -96,4 +198,8 @@ def trained(config=OriginalConfig(), verbose=True):
 def _store(path, model, history):
     """Write ``model``'s weights and ``history`` as one verified entry at ``path``, atomically."""
     arrays = {f"weight_{i}": w for i, w in enumerate(model.get_weights())}
-    save_npz(path, dict(arrays, history=np.array(history, dtype=np.float64)))
+    meta = dict(_versions(), config=model.config.to_dict())
+    save_npz(
+        path,
+        dict(arrays, history=np.array(history, dtype=np.float64), meta=np.array(json.dumps(meta))),
+    )

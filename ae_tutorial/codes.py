@@ -14,8 +14,10 @@ def encode(model, images, batch_size=1000):
     Runs in batches of ``batch_size`` images, so the whole training set fits in memory.
     """
     images = np.asarray(images, dtype=np.float32)
-    batches = [np.asarray(model.encoder(images[i:i + batch_size]))
-               for i in range(0, len(images), batch_size)]
+    batches = [
+        np.asarray(model.encoder(images[i : i + batch_size]))
+        for i in range(0, len(images), batch_size)
+    ]
     return np.concatenate(batches)
 
 

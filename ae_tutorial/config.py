@@ -2,11 +2,14 @@
 
 from dataclasses import asdict, dataclass
 
+from .checks import positive_int
 
 #: The allowed values of ``OriginalConfig``'s string fields.
-CHOICES = {"initializer": ("normal", "glorot"),
-           "optimizer": ("rmsprop", "keras_rmsprop", "adam"),
-           "noise": ("none", "gaussian", "mask")}
+CHOICES = {
+    "initializer": ("normal", "glorot"),
+    "optimizer": ("rmsprop", "keras_rmsprop", "adam"),
+    "noise": ("none", "gaussian", "mask"),
+}
 
 
 @dataclass(frozen=True)
@@ -16,14 +19,39 @@ class OriginalConfig:
     Introduced in the book's first chapter; ``OriginalConfig()`` is the original exactly. The last
     four fields depart from the original on purpose: another initialiser or optimiser (chapter
     "Why the original plateaus") and noisy inputs for a denoising autoencoder (chapter "What the
-    code learned"); allowed values are in ``CHOICES``.
+    code learned"); allowed values are in ``CHOICES``. Every field is a keyword argument;
+    the comment beside each field in the source says what the original calls it.
+
+    Args:
+        learning_rate: RMSProp's learning rate.
+        num_steps: training steps, one minibatch each.
+        batch_size: images per minibatch.
+        display_step: the loss is printed at step 1 and every ``display_step`` steps.
+        examples_to_show: defined by the original, never used there.
+        num_hidden_1: width of the first hidden layer.
+        num_hidden_2: width of the second hidden layer: the length of the code.
+        num_input: pixels per image (28 * 28).
+        init_mean: mean of the normal distribution the weights and biases are drawn from.
+        init_stddev: its standard deviation.
+        seed: seeds the initial weights and the batch order.
+        initializer: ``"normal"`` (N(``init_mean``, ``init_stddev``)) or ``"glorot"``
+            (Keras' default: Glorot-uniform weights, zero biases).
+        optimizer: ``"rmsprop"`` (TF1's), ``"keras_rmsprop"`` or ``"adam"``.
+        noise: how the inputs are corrupted: ``"none"``, ``"gaussian"`` or ``"mask"``.
+        noise_level: the Gaussian noise's standard deviation, or the fraction of pixels
+            zeroed (below 1).
+
+    Raises:
+        ValueError: naming the field, if a count is not a positive integer, the learning
+            rate is not positive, a string field is not one of ``CHOICES`` or
+            ``noise_level`` is out of range for ``noise``.
     """
 
     learning_rate: float = 0.01  # RMSPropOptimizer(learning_rate)
     num_steps: int = 30_000  # training steps (one minibatch each)
     batch_size: int = 256  # images per minibatch
     display_step: int = 1_000  # print the minibatch loss every this many steps
-    examples_to_show: int = 10  # defined by the seed, never used there
+    examples_to_show: int = 10  # defined by the original, never used there
     num_hidden_1: int = 256  # 1st layer num features
     num_hidden_2: int = 128  # 2nd layer num features (the latent dim)
     num_input: int = 784  # MNIST data input (img shape: 28*28)
@@ -37,21 +65,34 @@ class OriginalConfig:
     noise_level: float = 0.0  # the Gaussian noise's stddev, or the fraction of pixels zeroed
 
     def __post_init__(self):
-        for name in ("num_steps", "batch_size", "display_step", "num_hidden_1",
-                     "num_hidden_2", "num_input"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value <= 0:
-                raise ValueError(f"OriginalConfig.{name} must be a positive integer, got {value!r}")
+        for name in (
+            "num_steps",
+            "batch_size",
+            "display_step",
+            "num_hidden_1",
+            "num_hidden_2",
+            "num_input",
+        ):
+            positive_int(f"OriginalConfig.{name}", getattr(self, name))
         if not self.learning_rate > 0:
-            raise ValueError(f"OriginalConfig.learning_rate must be > 0, got {self.learning_rate!r}")
+            raise ValueError(
+                f"OriginalConfig.learning_rate must be > 0, got {self.learning_rate!r}"
+            )
         for name, allowed in CHOICES.items():
             if getattr(self, name) not in allowed:
-                raise ValueError(f"OriginalConfig.{name} must be one of {allowed}, "
-                                 f"got {getattr(self, name)!r}")
+                raise ValueError(
+                    f"OriginalConfig.{name} must be one of {allowed}, got {getattr(self, name)!r}"
+                )
         if not 0 <= self.noise_level < (1 if self.noise == "mask" else float("inf")):
-            raise ValueError(f"OriginalConfig.noise_level {self.noise_level!r} is out of range "
-                             f"for noise {self.noise!r}")
+            raise ValueError(
+                f"OriginalConfig.noise_level {self.noise_level!r} is out of range "
+                f"for noise {self.noise!r}"
+            )
 
-    def to_dict(self):
-        """Return the fields as a plain ``dict`` (for cache keys and tables)."""
+    def to_dict(self) -> dict[str, object]:
+        """Return the fields as a plain ``dict`` (for cache keys and tables).
+
+        Returns:
+            Each field's value by its name.
+        """
         return asdict(self)

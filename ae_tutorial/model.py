@@ -2,22 +2,25 @@
 
 import keras
 
+from ._tf import tf
+from .checks import check_images, check_pixel_values
 from .config import OriginalConfig
-from .data import check_pixel_values
 
-
-def check_images(x, width=None, what="input"):
-    """Raise ``ValueError`` unless ``x`` is a float tensor of shape (batch, ``width``).
-
-    ``width=None`` accepts any width.
-    """
-    dtype = str(getattr(x, "dtype", type(x).__name__))
-    if "float" not in dtype:
-        raise ValueError(f"{what} must be a float tensor of pixels in [0, 1], got dtype {dtype}"
-                         " (scale uint8 images with x.astype('float32') / 255)")
-    shape = tuple(x.shape)
-    if len(shape) != 2 or None not in (width, shape[1]) and shape[1] != width:
-        raise ValueError(f"{what} must have shape (batch, {width or 'width'}), got {shape}")
+#: The original's names for the eight arrays, in ``Autoencoder.get_weights()`` order.
+ORIGINAL_NAMES = (
+    "encoder_h1",
+    "encoder_b1",
+    "encoder_h2",
+    "encoder_b2",
+    "decoder_h1",
+    "decoder_b1",
+    "decoder_h2",
+    "decoder_b2",
+)
+#: The four sigmoid layers' outputs, as the original names them inside ``encoder()`` and
+#: ``decoder()`` (the Keras attributes ``model.encoder.layer_1`` and so on). Layer ``i`` has
+#: the weights ``ORIGINAL_NAMES[2 * i]`` and bias ``ORIGINAL_NAMES[2 * i + 1]``.
+LAYER_NAMES = ("encoder.layer_1", "encoder.layer_2", "decoder.layer_1", "decoder.layer_2")
 
 
 def _sigmoid_dense(units, config, seed, name):
@@ -27,9 +30,11 @@ def _sigmoid_dense(units, config, seed, name):
         kernel, bias = keras.initializers.GlorotUniform(seed=seed), "zeros"
     else:
         kernel = bias = keras.initializers.RandomNormal(
-            mean=config.init_mean, stddev=config.init_stddev, seed=seed)
-    return keras.layers.Dense(units, activation="sigmoid", name=name,
-                              kernel_initializer=kernel, bias_initializer=bias)
+            mean=config.init_mean, stddev=config.init_stddev, seed=seed
+        )
+    return keras.layers.Dense(
+        units, activation="sigmoid", name=name, kernel_initializer=kernel, bias_initializer=bias
+    )
 
 
 class _TwoLayers(keras.layers.Layer):
@@ -41,15 +46,39 @@ class _TwoLayers(keras.layers.Layer):
         self.layer_1 = _sigmoid_dense(widths[1], config, seed, "layer_1")
         self.layer_2 = _sigmoid_dense(widths[2], config, seed, "layer_2")
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple[int | None, int]) -> None:
+        """Create both layers' weights (Keras calls it on first use).
+
+        Args:
+            input_shape: ``(batch, widths[0])``; the batch size may be ``None``.
+        """
         self.layer_1.build(input_shape)
         self.layer_2.build((input_shape[0], self.widths[1]))
 
-    def call(self, x):
+    def call(self, x: tf.Tensor) -> tf.Tensor:
+        """``layer_2(layer_1(x))``; called as ``layer(x)``.
+
+        Args:
+            x: float, shape (batch, ``widths[0]``).
+
+        Returns:
+            float32 of shape (batch, ``widths[2]``), each value in [0, 1].
+
+        Raises:
+            ValueError: if ``x`` is not float of shape (batch, ``widths[0]``).
+        """
         check_images(x, self.widths[0], f"{self.name} input")
         return self.layer_2(self.layer_1(x))
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int | None, int]) -> tuple[int | None, int]:
+        """The output shape for ``input_shape``: ``(batch, widths[2])``.
+
+        Args:
+            input_shape: ``(batch, widths[0])``.
+
+        Returns:
+            ``(batch, widths[2])``.
+        """
         return (input_shape[0], self.widths[2])
 
 
@@ -59,13 +88,39 @@ class Encoder(_TwoLayers):
     Introduced in chapter "The encoder". ``layer_1`` and ``layer_2`` are Keras ``Dense``
     layers whose ``kernel`` and ``bias`` are the original's ``encoder_h1/b1`` and ``encoder_h2/b2``.
     Pixels that are NaN or outside [0, 1] raise ``ValueError`` (checked on eager calls).
+
+    Args:
+        config: the layer widths (``num_input``, ``num_hidden_1``, ``num_hidden_2``) and
+            the initialiser (``initializer``, ``init_mean``, ``init_stddev``).
+        seed: seeds the initial weights: an ``int``, a ``keras.random.SeedGenerator``
+            shared with other layers, or ``None`` for a random draw.
+        name: the layer's name.
+        **kwargs: passed on to ``keras.layers.Layer``.
     """
 
-    def __init__(self, config=OriginalConfig(), seed=None, name="encoder", **kwargs):
+    def __init__(
+        self,
+        config: OriginalConfig = OriginalConfig(),
+        seed: int | keras.random.SeedGenerator | None = None,
+        name: str = "encoder",
+        **kwargs,
+    ) -> None:
         widths = (config.num_input, config.num_hidden_1, config.num_hidden_2)
         super().__init__(widths, config, seed, name=name, **kwargs)
 
-    def call(self, x):
+    def call(self, x: tf.Tensor) -> tf.Tensor:
+        """The code ``z`` of ``x``; called as ``encoder(x)``.
+
+        Args:
+            x: float pixels in [0, 1], shape (batch, 784).
+
+        Returns:
+            The code, float32 of shape (batch, 128).
+
+        Raises:
+            ValueError: if ``x`` is not float of shape (batch, 784), or (eager calls only)
+                holds NaN or a pixel outside [0, 1].
+        """
         check_pixel_values(x, f"{self.name} input")
         return super().call(x)
 
@@ -75,9 +130,23 @@ class Decoder(_TwoLayers):
 
     Introduced in chapter "The decoder"; the mirror image of ``Encoder``
     (the original's ``decoder_h1/b1`` and ``decoder_h2/b2``).
+
+    Args:
+        config: the layer widths (``num_hidden_2``, ``num_hidden_1``, ``num_input``) and
+            the initialiser (``initializer``, ``init_mean``, ``init_stddev``).
+        seed: seeds the initial weights: an ``int``, a ``keras.random.SeedGenerator``
+            shared with other layers, or ``None`` for a random draw.
+        name: the layer's name.
+        **kwargs: passed on to ``keras.layers.Layer``.
     """
 
-    def __init__(self, config=OriginalConfig(), seed=None, name="decoder", **kwargs):
+    def __init__(
+        self,
+        config: OriginalConfig = OriginalConfig(),
+        seed: int | keras.random.SeedGenerator | None = None,
+        name: str = "decoder",
+        **kwargs,
+    ) -> None:
         widths = (config.num_hidden_2, config.num_hidden_1, config.num_input)
         super().__init__(widths, config, seed, name=name, **kwargs)
 
@@ -86,12 +155,20 @@ class Autoencoder(keras.Model):
     """``decoder(encoder(x))``: the original's 784 -> 256 -> 128 -> 256 -> 784 network.
 
     Built on construction (468,368 parameters for ``OriginalConfig()``). The initial weights
-    are drawn from N(0, 1) by a ``keras.random.SeedGenerator`` seeded with
-    ``config.seed``, so the same config gives the same network. Introduced in chapter
-    "The decoder"; float32 input of shape (batch, 784), output of the same shape.
+    are drawn as ``config.initializer`` says (N(0, 1) for the original) by a
+    ``keras.random.SeedGenerator`` seeded with ``config.seed``, so the same config gives
+    the same network. Introduced in chapter "The decoder"; float32 input of shape
+    (batch, 784), output of the same shape. ``encoder`` and ``decoder`` are its two halves.
+
+    Args:
+        config: the widths, the initialiser and the seed of the initial weights.
+        name: the model's name.
+        **kwargs: passed on to ``keras.Model``.
     """
 
-    def __init__(self, config=OriginalConfig(), name="autoencoder", **kwargs):
+    def __init__(
+        self, config: OriginalConfig = OriginalConfig(), name: str = "autoencoder", **kwargs
+    ) -> None:
         super().__init__(name=name, **kwargs)
         self.config = config
         seed = keras.random.SeedGenerator(config.seed)
@@ -99,12 +176,36 @@ class Autoencoder(keras.Model):
         self.decoder = Decoder(config, seed=seed)
         self.build((None, config.num_input))
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple[int | None, int]) -> None:
+        """Create the weights of both halves (done on construction).
+
+        Args:
+            input_shape: ``(batch, 784)``; the batch size may be ``None``.
+        """
         self.encoder.build(input_shape)
         self.decoder.build((input_shape[0], self.config.num_hidden_2))
 
-    def call(self, x):
+    def call(self, x: tf.Tensor) -> tf.Tensor:
+        """The reconstruction ``decoder(encoder(x))``; called as ``model(x)``.
+
+        Args:
+            x: float pixels in [0, 1], shape (batch, 784).
+
+        Returns:
+            float32 of shape (batch, 784), each value in [0, 1].
+
+        Raises:
+            ValueError: as ``Encoder`` does, for a wrong dtype or shape or a bad pixel.
+        """
         return self.decoder(self.encoder(x))
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int | None, int]) -> tuple[int | None, int]:
+        """The output shape for ``input_shape``: ``(batch, 784)``.
+
+        Args:
+            input_shape: ``(batch, 784)``.
+
+        Returns:
+            ``(batch, 784)``.
+        """
         return (input_shape[0], self.config.num_input)

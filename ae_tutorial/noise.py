@@ -3,6 +3,7 @@
 import keras
 
 from ._tf import tf
+from .config import OriginalConfig
 
 
 class Corruption:
@@ -14,9 +15,18 @@ class Corruption:
     ``seed_generator``, so a run is repeatable for a given ``seed``. Works inside
     ``tf.function`` and XLA, but XLA's Philox numbers are not TensorFlow's: ``train``'s fast
     and plain paths draw different (equally valid) noise for the same seed.
+
+    Args:
+        kind: ``"gaussian"`` or ``"mask"``.
+        level: the Gaussian noise's standard deviation (0 or more), or the probability that
+            a pixel is zeroed (0 to below 1).
+        seed: seeds ``seed_generator``, the stream each call draws its noise from.
+
+    Raises:
+        ValueError: if ``kind`` is unknown or ``level`` out of range for it.
     """
 
-    def __init__(self, kind, level, seed=0):
+    def __init__(self, kind: str, level: float, seed: int = 0) -> None:
         if kind not in ("gaussian", "mask"):
             raise ValueError(f"unknown noise {kind!r}; choose 'gaussian' or 'mask'")
         if not 0 <= level < (1 if kind == "mask" else float("inf")):
@@ -24,7 +34,15 @@ class Corruption:
         self.kind, self.level = kind, float(level)
         self.seed_generator = keras.random.SeedGenerator(seed)
 
-    def __call__(self, x):
+    def __call__(self, x: tf.Tensor) -> tf.Tensor:
+        """A corrupted copy of ``x``, with fresh noise.
+
+        Args:
+            x: float32 pixels in [0, 1], shape (batch, 784) (any shape works).
+
+        Returns:
+            float32 of ``x``'s shape, in [0, 1].
+        """
         seed = tf.cast(self.seed_generator.next(), tf.int32)
         shape = tf.shape(x)  # Philox on every device; XLA draws its own Philox numbers
         if self.kind == "gaussian":
@@ -33,8 +51,17 @@ class Corruption:
         keep = tf.random.stateless_uniform(shape, seed, alg="philox") >= self.level
         return tf.where(keep, x, tf.zeros_like(x))
 
-def make_corruption(config):
-    """``Corruption`` for ``config.noise`` (seeded from ``config.seed``), or ``None``."""
+
+def make_corruption(config: OriginalConfig) -> Corruption | None:
+    """``Corruption`` for ``config.noise`` (seeded from ``config.seed``), or ``None``.
+
+    Args:
+        config: its ``noise``, ``noise_level`` and ``seed`` are used.
+
+    Returns:
+        ``Corruption(config.noise, config.noise_level, seed=config.seed + 1)``, or ``None``
+        when ``config.noise`` is ``"none"``.
+    """
     if config.noise == "none":
         return None
     return Corruption(config.noise, config.noise_level, seed=config.seed + 1)

@@ -3,6 +3,7 @@
 import keras
 
 from ._tf import tf
+from .config import OriginalConfig
 
 
 class RMSProp(keras.optimizers.Optimizer):
@@ -16,50 +17,109 @@ class RMSProp(keras.optimizers.Optimizer):
 
     Keras' own ``RMSprop`` starts ``ms`` at zeros and uses ``epsilon = 1e-7`` (inside the
     square root too), so for the original's tiny gradients its first steps are thousands of
-    times larger: it is not the original's optimiser. Defaults are
-    ``tf.train.RMSPropOptimizer``'s. Each update calls that very kernel, one fused pass
-    over the variable, so the updates are TF1's to the last bit.
+    times larger: it is not the original's optimiser. ``rho``, ``momentum`` and ``epsilon``
+    default to ``tf.train.RMSPropOptimizer``'s (``decay=0.9``, ``momentum=0.0``,
+    ``epsilon=1e-10``), ``learning_rate`` to the original's 0.01. Each update calls that very
+    kernel, one fused pass over the variable, so the updates are TF1's to the last bit.
+
+    Args:
+        learning_rate: ``lr`` above.
+        rho: the decay of the moving mean square ``ms`` (TF1's ``decay``), in [0, 1).
+        momentum: in [0, 1).
+        epsilon: added to ``ms`` inside the square root, 0 or more.
+        name: the optimiser's name.
+        **kwargs: passed on to ``keras.optimizers.Optimizer``.
+
+    Raises:
+        ValueError: if ``rho``, ``momentum`` or ``epsilon`` is out of range.
     """
 
-    def __init__(self, learning_rate=0.01, rho=0.9, momentum=0.0, epsilon=1e-10,
-                 name="rmsprop_tf1", **kwargs):
+    def __init__(
+        self,
+        learning_rate: float = 0.01,
+        rho: float = 0.9,
+        momentum: float = 0.0,
+        epsilon: float = 1e-10,
+        name: str = "rmsprop_tf1",
+        **kwargs,
+    ) -> None:
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         if not 0.0 <= rho < 1.0 or not 0.0 <= momentum < 1.0 or not epsilon >= 0.0:
-            raise ValueError(f"RMSProp needs 0 <= rho < 1, 0 <= momentum < 1, epsilon >= 0; "
-                             f"got rho={rho}, momentum={momentum}, epsilon={epsilon}")
+            raise ValueError(
+                f"RMSProp needs 0 <= rho < 1, 0 <= momentum < 1, epsilon >= 0; "
+                f"got rho={rho}, momentum={momentum}, epsilon={epsilon}"
+            )
         self.rho, self.momentum, self.epsilon = rho, momentum, epsilon
 
-    def build(self, var_list):
+    def build(self, var_list: list[keras.Variable]) -> None:
+        """Create the slots ``ms`` (ones) and ``mom`` (zeros) for each variable, once.
+
+        Args:
+            var_list: the variables this optimiser will update.
+        """
         if self.built:
             return
         super().build(var_list)
-        self._ms = [self.add_variable_from_reference(v, "ms", initializer="ones")
-                    for v in var_list]
+        self._ms = [self.add_variable_from_reference(v, "ms", initializer="ones") for v in var_list]
         self._mom = [self.add_variable_from_reference(v, "momentum") for v in var_list]
 
-    def update_step(self, gradient, variable, learning_rate):
+    def update_step(
+        self, gradient: tf.Tensor, variable: keras.Variable, learning_rate: tf.Tensor
+    ) -> None:
+        """Apply one update to ``variable`` with TF1's ``ApplyRMSProp`` kernel.
+
+        Keras calls it from ``apply_gradients``.
+
+        Args:
+            gradient: the gradient of the loss with respect to ``variable``.
+            variable: a variable passed to ``build``.
+            learning_rate: this step's learning rate.
+        """
         index = self._get_variable_index(variable)
         dtype = variable.dtype
         tf.raw_ops.ResourceApplyRMSProp(
-            var=variable.handle, ms=self._ms[index].handle, mom=self._mom[index].handle,
-            lr=tf.cast(learning_rate, dtype), rho=tf.constant(self.rho, dtype),
-            momentum=tf.constant(self.momentum, dtype), epsilon=tf.constant(self.epsilon, dtype),
-            grad=tf.cast(gradient, dtype))
+            var=variable.handle,
+            ms=self._ms[index].handle,
+            mom=self._mom[index].handle,
+            lr=tf.cast(learning_rate, dtype),
+            rho=tf.constant(self.rho, dtype),
+            momentum=tf.constant(self.momentum, dtype),
+            epsilon=tf.constant(self.epsilon, dtype),
+            grad=tf.cast(gradient, dtype),
+        )
 
-    def get_config(self):
+    def get_config(self) -> dict[str, object]:
+        """The optimiser's settings, Keras' and ``rho``, ``momentum`` and ``epsilon``.
+
+        Returns:
+            Keras' settings (name, learning rate, ...) plus ``rho``, ``momentum`` and
+            ``epsilon``, for saving the optimiser with a model.
+        """
         config = super().get_config()
         config.update(rho=self.rho, momentum=self.momentum, epsilon=self.epsilon)
         return config
 
 
-def make_optimizer(config):
+def make_optimizer(config: OriginalConfig) -> keras.optimizers.Optimizer:
     """The optimiser ``config.optimizer`` names, at ``config.learning_rate``.
 
     ``"rmsprop"`` is the original's (``RMSProp`` above); ``"keras_rmsprop"`` and ``"adam"`` are
     Keras' ``RMSprop`` and ``Adam`` with their other defaults (chapter "Why the original plateaus").
+
+    Args:
+        config: its ``optimizer`` and ``learning_rate`` are used.
+
+    Returns:
+        A new, unbuilt optimiser.
+
+    Raises:
+        ValueError: if ``config.optimizer`` is not one of the three.
     """
-    kinds = {"rmsprop": RMSProp, "keras_rmsprop": keras.optimizers.RMSprop,
-             "adam": keras.optimizers.Adam}
+    kinds = {
+        "rmsprop": RMSProp,
+        "keras_rmsprop": keras.optimizers.RMSprop,
+        "adam": keras.optimizers.Adam,
+    }
     if config.optimizer not in kinds:
         raise ValueError(f"unknown optimizer {config.optimizer!r}; choose one of {sorted(kinds)}")
     return kinds[config.optimizer](learning_rate=config.learning_rate)

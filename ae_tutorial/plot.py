@@ -4,14 +4,26 @@ nearest neighbours and rows of noisy, denoised and clean digits.
 Every function returns a matplotlib ``Figure`` and never calls ``plt.show()``.
 """
 
+from collections.abc import Sequence
+
 import numpy as np
 from matplotlib.figure import Figure
 
 
-def canvas(images, n=4):
+def canvas(images: np.ndarray, n: int = 4) -> np.ndarray:
     """Tile ``n * n`` images of shape (n*n, 784) into one (28n, 28n) array, row by row.
 
     The original's ``canvas_orig[i*28:(i+1)*28, j*28:(j+1)*28]`` layout (chapter "Results").
+
+    Args:
+        images: shape (n*n, 784), any dtype.
+        n: digits per row and per column.
+
+    Returns:
+        The canvas, shape (28n, 28n), of the images' dtype.
+
+    Raises:
+        ValueError: if ``images`` is not of shape (n*n, 784).
     """
     images = np.asarray(images)
     if images.shape != (n * n, 784):
@@ -19,42 +31,110 @@ def canvas(images, n=4):
     return images.reshape(n, n, 28, 28).transpose(0, 2, 1, 3).reshape(28 * n, 28 * n)
 
 
-def plot_canvas(images, n=4, title="Original Images", labels=None):
+def plot_canvas(
+    images: np.ndarray,
+    n: int = 4,
+    title: str = "Original Images",
+    labels: Sequence[object] | np.ndarray | None = None,
+) -> Figure:
     """The original's figure: an ``n x n`` grey canvas of digits under ``title``.
 
-    ``labels`` (n*n,), if given, are printed in the corner of each digit's tile.
+    Args:
+        images: pixels in [0, 1], shape (n*n, 784).
+        n: digits per row and per column.
+        title: the canvas's title.
+        labels: n*n labels, each printed in the corner of its digit's tile; or ``None``.
+
+    Returns:
+        The figure.
+
+    Raises:
+        ValueError: if ``images`` is not of shape (n*n, 784) or there are not n*n labels.
     """
     return plot_canvases({title: images}, n, labels)
 
 
-def plot_canvases(panels, n=4, labels=None):
+def plot_canvases(
+    panels: dict[str, np.ndarray], n: int = 4, labels: Sequence[object] | np.ndarray | None = None
+) -> Figure:
     """Canvases side by side: ``panels`` maps each title to its (n*n, 784) images.
 
-    ``labels`` (n*n,), if given, are printed in the corner of each tile of every canvas
-    (chapters "The data" and "Results").
+    Chapters "The data" and "Results".
+
+    Args:
+        panels: each canvas's title and its images, pixels in [0, 1], shape (n*n, 784).
+        n: digits per row and per column.
+        labels: n*n labels, printed in the corner of each tile of every canvas; or ``None``.
+
+    Returns:
+        The figure, one canvas per panel from left to right.
+
+    Raises:
+        ValueError: if a panel's images are not of shape (n*n, 784) or there are not
+            n*n labels.
     """
     if labels is not None and len(labels) != n * n:
         raise ValueError(f"need {n * n} labels for an {n} x {n} canvas, got {len(labels)}")
-    fig = Figure(figsize=(n * len(panels) + 0.2 * (len(panels) - 1), n),
-                 layout="constrained")
-    for ax, (title, images) in zip(fig.subplots(1, len(panels), squeeze=False)[0],
-                                   panels.items()):
+    fig = Figure(figsize=(n * len(panels) + 0.2 * (len(panels) - 1), n), layout="constrained")
+    for ax, (title, images) in zip(
+        fig.subplots(1, len(panels), squeeze=False)[0], panels.items(), strict=True
+    ):
         ax.imshow(canvas(images, n), origin="upper", cmap="gray", vmin=0.0, vmax=1.0)
         for i, label in enumerate(labels if labels is not None else []):
-            ax.text(28 * (i % n) + 1.5, 28 * (i // n) + 1.5, str(label), color="yellow",
-                    fontsize="small", ha="left", va="top")
+            ax.text(
+                28 * (i % n) + 1.5,
+                28 * (i // n) + 1.5,
+                str(label),
+                color="yellow",
+                fontsize="small",
+                ha="left",
+                va="top",
+            )
         ax.set_title(title)
         ax.set_axis_off()
     return fig
 
 
-def plot_reconstructions(originals, reconstructions, titles=("Original", "Reconstructed")):
-    """Two rows of digits: ``originals`` above ``reconstructions`` (each (k, 784))."""
+def plot_reconstructions(
+    originals: np.ndarray,
+    reconstructions: np.ndarray,
+    titles: Sequence[str] = ("Original", "Reconstructed"),
+) -> Figure:
+    """Two rows of digits: ``originals`` above ``reconstructions`` (each (k, 784)).
+
+    Args:
+        originals: pixels in [0, 1], shape (k, 784).
+        reconstructions: the same shape.
+        titles: the two rows' titles.
+
+    Returns:
+        The figure (chapter "The decoder").
+
+    Raises:
+        ValueError: if the shapes differ or there are not two titles.
+    """
     return plot_rows([originals, reconstructions], titles)
 
 
-def plot_loss(history, label="ae_tutorial", reference=None, reference_label="the original"):
-    """Minibatch loss against step (log scale); ``history`` and ``reference`` are (step, loss)."""
+def plot_loss(
+    history: Sequence[tuple[int, float]],
+    label: str = "ae_tutorial",
+    reference: Sequence[tuple[int, float]] | None = None,
+    reference_label: str = "the original",
+) -> Figure:
+    """Minibatch loss against step (log scale); ``history`` and ``reference`` are (step, loss).
+
+    Chapter "The training loop".
+
+    Args:
+        history: ``(step, loss)`` pairs, drawn as a line (as ``train`` returns them).
+        label: the legend's name for ``history``.
+        reference: ``(step, loss)`` pairs drawn as dots (``TF1_PRINTED_LOSSES``), or ``None``.
+        reference_label: the legend's name for ``reference``.
+
+    Returns:
+        The figure.
+    """
     fig = Figure(figsize=(6, 3.5))
     ax = fig.add_subplot()
     for curve, name, style in ((history, label, "-"), (reference, reference_label, "o")):
@@ -69,23 +149,52 @@ def plot_loss(history, label="ae_tutorial", reference=None, reference_label="the
     return fig
 
 
-def plot_codes_2d(projections, labels, title="Test codes in two dimensions"):
+def plot_codes_2d(
+    projections: dict[str, np.ndarray],
+    labels: np.ndarray,
+    title: str = "Test codes in two dimensions",
+) -> Figure:
     """One scatter panel per item of ``projections`` (a dict: panel title -> (N, 2) points),
     each point coloured by its digit in ``labels`` (N,) and each digit named at its median.
 
     Introduced in chapter "What the code learned" (PCA and t-SNE of the 128-number codes).
+
+    Args:
+        projections: each panel's title and its points, shape (N, 2).
+        labels: the digit (0 to 9) of each point, shape (N,).
+        title: the figure's title.
+
+    Returns:
+        The figure, one panel per projection from left to right.
     """
     labels = np.asarray(labels)
     fig = Figure(figsize=(5 * len(projections), 5.2), layout="constrained")
     axes = fig.subplots(1, len(projections), squeeze=False)[0]
-    for ax, (name, points) in zip(axes, projections.items()):
+    for ax, (name, points) in zip(axes, projections.items(), strict=True):
         points = np.asarray(points)
-        ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="tab10", vmin=-0.5, vmax=9.5,
-                   s=4, alpha=0.7, linewidths=0)
+        ax.scatter(
+            points[:, 0],
+            points[:, 1],
+            c=labels,
+            cmap="tab10",
+            vmin=-0.5,
+            vmax=9.5,
+            s=4,
+            alpha=0.7,
+            linewidths=0,
+        )
         for digit in np.unique(labels):
             x, y = np.median(points[labels == digit], axis=0)
-            ax.text(x, y, str(digit), fontsize="x-large", weight="bold", ha="center",
-                    va="center", bbox=dict(boxstyle="circle", fc="white", alpha=0.8))
+            ax.text(
+                x,
+                y,
+                str(digit),
+                fontsize="x-large",
+                weight="bold",
+                ha="center",
+                va="center",
+                bbox=dict(boxstyle="circle", fc="white", alpha=0.8),
+            )
         ax.set_title(name)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -93,44 +202,77 @@ def plot_codes_2d(projections, labels, title="Test codes in two dimensions"):
     return fig
 
 
-def plot_neighbours(queries, neighbours, query_titles=None, neighbour_titles=None):
+def plot_neighbours(
+    queries: np.ndarray,
+    neighbours: np.ndarray,
+    query_titles: Sequence[str] | None = None,
+    neighbour_titles: Sequence[Sequence[str]] | None = None,
+) -> Figure:
     """Each query digit (Q, 784) in the first column, its ``k`` neighbours (Q, k, 784) after it.
 
-    Optional titles are strings of shape (Q,) and (Q, k). Introduced in chapter
-    "What the code learned" (nearest neighbours in code space).
+    Introduced in chapter "What the code learned" (nearest neighbours in code space).
+
+    Args:
+        queries: pixels in [0, 1], shape (Q, 784).
+        neighbours: pixels in [0, 1], shape (Q, k, 784).
+        query_titles: Q titles, one over each query; ``None`` writes "query".
+        neighbour_titles: Q rows of k titles, one over each neighbour; ``None`` for none.
+
+    Returns:
+        The figure, one row per query.
+
+    Raises:
+        ValueError: if the shapes do not fit (Q, 784) and (Q, k, 784).
     """
     queries, neighbours = np.asarray(queries), np.asarray(neighbours)
     if neighbours.ndim != 3 or neighbours.shape[::2] != queries.shape:
-        raise ValueError(f"need queries (Q, 784) and neighbours (Q, k, 784), got "
-                         f"{queries.shape} and {neighbours.shape}")
+        raise ValueError(
+            f"need queries (Q, 784) and neighbours (Q, k, 784), got "
+            f"{queries.shape} and {neighbours.shape}"
+        )
     q, k = neighbours.shape[:2]
     fig = Figure(figsize=(1.1 * (k + 1), 1.25 * q), layout="constrained")
     axes = fig.subplots(q, k + 1, squeeze=False)
     for i in range(q):
         row = [queries[i], *neighbours[i]]
-        titles = [query_titles[i] if query_titles is not None else "query",
-                  *(neighbour_titles[i] if neighbour_titles is not None else [""] * k)]
-        for ax, image, name in zip(axes[i], row, titles):
+        titles = [
+            query_titles[i] if query_titles is not None else "query",
+            *(neighbour_titles[i] if neighbour_titles is not None else [""] * k),
+        ]
+        for ax, image, name in zip(axes[i], row, titles, strict=True):
             ax.imshow(image.reshape(28, 28), cmap="gray", vmin=0.0, vmax=1.0)
             ax.set_title(name, fontsize="small")
             ax.set_axis_off()
     return fig
 
 
-def plot_rows(rows, titles):
+def plot_rows(rows: Sequence[np.ndarray], titles: Sequence[str]) -> Figure:
     """Rows of digits: ``rows`` is a list of (k, 784) arrays, each drawn under its title.
 
     Used from chapter "The decoder" on (inputs above reconstructions; noisy, denoised and
     clean digits in chapter "What the code learned").
+
+    Args:
+        rows: arrays of one shape (k, 784), pixels in [0, 1].
+        titles: one title per row, written above its left end.
+
+    Returns:
+        The figure, k digits per row.
+
+    Raises:
+        ValueError: if the rows' shapes differ or are not 2-D, or the titles do not match
+            the rows in number.
     """
     rows = [np.asarray(row) for row in rows]
     if len({row.shape for row in rows}) != 1 or rows[0].ndim != 2 or len(titles) != len(rows):
-        raise ValueError(f"need one title per row and rows of one (k, 784) shape, got "
-                         f"{[row.shape for row in rows]} and {len(titles)} titles")
+        raise ValueError(
+            f"need one title per row and rows of one (k, 784) shape, got "
+            f"{[row.shape for row in rows]} and {len(titles)} titles"
+        )
     k = len(rows[0])
     fig = Figure(figsize=(k, 1.15 * len(rows) + 0.1))
     axes = fig.subplots(len(rows), k, squeeze=False)
-    for r, (images, title) in enumerate(zip(rows, titles)):
+    for r, (images, title) in enumerate(zip(rows, titles, strict=True)):
         for col, image in enumerate(images):
             axes[r, col].imshow(image.reshape(28, 28), cmap="gray", vmin=0.0, vmax=1.0)
             axes[r, col].set_axis_off()

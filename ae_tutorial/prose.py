@@ -11,6 +11,13 @@ def glue(name: str, value: object) -> object:
 
     Without myst-nb (a notebook opened on Colab) nothing is stored and the value is
     only returned, so every chapter also runs outside the book's tools.
+
+    Args:
+        name: the key the text refers to (``{glue:text}`name```).
+        value: the value to store; the book shows what the notebook would display for it.
+
+    Returns:
+        ``value``, unchanged.
     """
     try:
         from myst_nb import glue as myst_glue

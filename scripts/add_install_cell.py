@@ -80,8 +80,12 @@ def is_current(cell, source):
     copied the cell; executing a notebook with scripts/execute_notebooks.py sets the
     others), so a copied or re-executed notebook stays current.
     """
-    return (cell.cell_type == "code" and cell.source == source and not cell.outputs
-            and all(tag in cell.metadata.get("tags", []) for tag in TAGS))
+    return (
+        cell.cell_type == "code"
+        and cell.source == source
+        and not cell.outputs
+        and all(tag in cell.metadata.get("tags", []) for tag in TAGS)
+    )
 
 
 def with_install_cell(nb, source):
@@ -98,7 +102,8 @@ def with_install_cell(nb, source):
         cell = cells[0]
         cell.source, cell.outputs = source, []
         cell.metadata["tags"] = cell.metadata.get("tags", []) + [
-            t for t in TAGS if t not in cell.metadata.get("tags", [])]
+            t for t in TAGS if t not in cell.metadata.get("tags", [])
+        ]
     else:
         cell = nbformat.v4.new_code_cell(source=source, metadata={"tags": list(TAGS)})
         cell.id = CELL_ID

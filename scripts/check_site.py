@@ -13,8 +13,9 @@ depends on the network. For every page in book/_toc.yml, in order, it
 - checks every internal link and asset (href and src in the rendered DOM) answers 200, and
   that every #anchor exists on its target page;
 - checks every image decodes (naturalWidth > 0);
-- waits for MathJax (served from the site itself, not a CDN) to typeset the page, and fails if
-  the page's text (collapsed dropdowns too), code left out, still shows raw TeX delimiters (``\\(``, ``\\[``, ``$$``);
+- waits for MathJax (served from the site itself, not a CDN) to typeset the page, and fails
+  if the page's text (collapsed dropdowns too), code left out, still shows raw TeX
+  delimiters (``\\(``, ``\\[``, ``$$``);
 - saves a screenshot to book/_build/screenshots/<page>.png;
 
 then follows the "next" links from the first page to the last and the "previous" links back,
@@ -39,8 +40,16 @@ from urllib.parse import unquote, urldefrag, urlsplit
 from add_install_cell import toc_files  # scripts/ is on sys.path when run as a script
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 BLOCKED = "net::ERR_BLOCKED_BY_CLIENT"  # what Chromium logs for the external requests we abort
 
 COLLECT_JS = """() => {
@@ -125,8 +134,9 @@ class Checker:
         self.failures = []
         self.status = {}  # url without fragment -> HTTP status (or an error string)
         self.ids = {}  # page url -> set of ids
-        self.counts = dict(pages=0, links=0, anchors=0, images=0, external=0, screenshots=0,
-                           formulas=0)
+        self.counts = dict(
+            pages=0, links=0, anchors=0, images=0, external=0, screenshots=0, formulas=0
+        )
 
     def fail(self, page, message):
         self.failures.append(f"{page}: {message}")
@@ -164,8 +174,11 @@ class Checker:
             if status != 200:
                 self.fail(page, f"<{attr['tag']}> {attr['raw']!r} answers {status}")
             elif fragment and unquote(fragment) not in self.ids.get(target, set()):
-                self.fail(page, f"<{attr['tag']}> {attr['raw']!r}: no id {unquote(fragment)!r} "
-                                f"on {target[len(self.base):] or '/'}")
+                self.fail(
+                    page,
+                    f"<{attr['tag']}> {attr['raw']!r}: no id {unquote(fragment)!r} "
+                    f"on {target[len(self.base) :] or '/'}",
+                )
             if fragment:
                 self.counts["anchors"] += 1
 
@@ -176,9 +189,11 @@ class Checker:
                 continue
             self.counts["images"] += 1
             if image["width"] <= 0:
-                self.fail(page, f"image {image['src'][len(self.base):]!r} ({image['alt'][:40]!r}) "
-                                "does not decode (naturalWidth 0)")
-
+                self.fail(
+                    page,
+                    f"image {image['src'][len(self.base) :]!r} ({image['alt'][:40]!r}) "
+                    "does not decode (naturalWidth 0)",
+                )
 
     def check_maths(self, page, result):
         self.counts["formulas"] += result["typeset"]
@@ -188,6 +203,7 @@ class Checker:
 
 def watch(page, checker):
     """Report console errors, uncaught exceptions and failed internal requests as failures."""
+
     def here():
         return urlsplit(page.url).path.lstrip("/") or "/"
 
@@ -201,8 +217,13 @@ def watch(page, checker):
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: checker.fail(here(), f"uncaught exception: {error}"))
-    page.on("requestfailed", lambda request: checker.internal(request.url) and checker.fail(
-        here(), f"request failed: {request.url} ({request.failure})"))
+    page.on(
+        "requestfailed",
+        lambda request: (
+            checker.internal(request.url)
+            and checker.fail(here(), f"request failed: {request.url} ({request.failure})")
+        ),
+    )
 
 
 def visit_all(page, checker, pages, shots):
@@ -236,15 +257,18 @@ def main(argv=None):
     parser.add_argument("--site", type=Path, default=ROOT / "book" / "_build" / "html")
     parser.add_argument("--book", type=Path, default=ROOT / "book")
     parser.add_argument("--browser", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-    parser.add_argument("--screenshots", type=Path,
-                        default=ROOT / "book" / "_build" / "screenshots")
+    parser.add_argument(
+        "--screenshots", type=Path, default=ROOT / "book" / "_build" / "screenshots"
+    )
     args = parser.parse_args(argv)
     if not (args.site / "index.html").exists():
         print(f"check_site: no built site at {args.site}; run jupyter-book build book/ first")
         return 2
     if not args.browser or not Path(args.browser).is_file():
-        print(f"check_site: no browser at {args.browser}; install Chromium "
-              "(apt-get install chromium) or pass --browser /path/to/chrome")
+        print(
+            f"check_site: no browser at {args.browser}; install Chromium "
+            "(apt-get install chromium) or pass --browser /path/to/chrome"
+        )
         return 2
     from playwright.sync_api import sync_playwright
 
@@ -253,13 +277,25 @@ def main(argv=None):
     args.screenshots.mkdir(parents=True)
     server = serve(args.site)
     checker = Checker(f"http://127.0.0.1:{server.server_port}/")
-    with tempfile.TemporaryDirectory(prefix="check-site-profile-") as profile, \
-            sync_playwright() as playwright:
+    with (
+        tempfile.TemporaryDirectory(prefix="check-site-profile-") as profile,
+        sync_playwright() as playwright,
+    ):
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=args.browser, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900})
-        context.route("**/*", lambda route: route.continue_() if checker.internal(route.request.url)
-                      else route.abort("blockedbyclient"))
+            profile,
+            executable_path=args.browser,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900},
+        )
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if checker.internal(route.request.url)
+                else route.abort("blockedbyclient")
+            ),
+        )
         page = context.new_page()
         page.set_default_timeout(30_000)
         watch(page, checker)
@@ -269,11 +305,13 @@ def main(argv=None):
         context.close()
     server.shutdown()
     counts = checker.counts
-    print(f"check_site: {counts['pages']} pages, {counts['links']} internal links and assets "
-          f"({counts['anchors']} with anchors), {counts['images']} images, "
-          f"{counts['formulas']} typeset formulas, "
-          f"{counts['external']} external references not followed, "
-          f"{counts['screenshots']} screenshots in {args.screenshots}")
+    print(
+        f"check_site: {counts['pages']} pages, {counts['links']} internal links and assets "
+        f"({counts['anchors']} with anchors), {counts['images']} images, "
+        f"{counts['formulas']} typeset formulas, "
+        f"{counts['external']} external references not followed, "
+        f"{counts['screenshots']} screenshots in {args.screenshots}"
+    )
     if checker.failures:
         print(f"check_site: {len(set(checker.failures))} failures:")
         for failure in dict.fromkeys(checker.failures):  # once each, in order

@@ -13,15 +13,18 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-SEVEN = np.array([
-    [0, 0, 0, 0, 0, 0, 0],
-    [0, 1, 1, 1, 1, 1, 0],
-    [0, 0, 0, 0, 1, 1, 0],
-    [0, 0, 0, 1, 1, 0, 0],
-    [0, 0, 0, 1, 0, 0, 0],
-    [0, 0, 1, 1, 0, 0, 0],
-    [0, 0, 1, 0, 0, 0, 0],
-], dtype=float)
+SEVEN = np.array(
+    [
+        [0, 0, 0, 0, 0, 0, 0],
+        [0, 1, 1, 1, 1, 1, 0],
+        [0, 0, 0, 0, 1, 1, 0],
+        [0, 0, 0, 1, 1, 0, 0],
+        [0, 0, 0, 1, 0, 0, 0],
+        [0, 0, 1, 1, 0, 0, 0],
+        [0, 0, 1, 0, 0, 0, 0],
+    ],
+    dtype=float,
+)
 LAYERS = (784, 256, 128, 256, 784)
 INK = "#1f4e79"  # the digit's strokes and the bars
 
@@ -29,14 +32,17 @@ INK = "#1f4e79"  # the digit's strokes and the bars
 def blurred(image):
     """A 3 x 3 box blur, what the decoder's reconstruction looks like next to the original."""
     padded = np.pad(image, 1)
-    out = sum(padded[i:i + 7, j:j + 7] for i in range(3) for j in range(3)) / 9
+    out = sum(padded[i : i + 7, j : j + 7] for i in range(3) for j in range(3)) / 9
     return np.clip(0.25 * image + 1.2 * out, 0, 1)
 
 
 def draw_digit(ax, image, x0):
     for (row, col), value in np.ndenumerate(image):
-        ax.add_patch(Rectangle((x0 + col, len(image) - 1 - row), 1, 1, facecolor=INK, alpha=value,
-                               linewidth=0))
+        ax.add_patch(
+            Rectangle(
+                (x0 + col, len(image) - 1 - row), 1, 1, facecolor=INK, alpha=value, linewidth=0
+            )
+        )
 
 
 def logo():
@@ -45,8 +51,9 @@ def logo():
     draw_digit(ax, SEVEN, 0)
     for i, width in enumerate(LAYERS):
         height = 6.0 * np.sqrt(width / LAYERS[0])
-        ax.add_patch(Rectangle((8.6 + 1.3 * i, 3.5 - height / 2), 0.8, height,
-                               facecolor=INK, linewidth=0))
+        ax.add_patch(
+            Rectangle((8.6 + 1.3 * i, 3.5 - height / 2), 0.8, height, facecolor=INK, linewidth=0)
+        )
     draw_digit(ax, blurred(SEVEN), 15.6)
     ax.set_xlim(-0.3, 22.9)
     ax.set_ylim(-0.3, 7.3)

@@ -34,8 +34,9 @@ def main():
     pad = lambda a: np.pad(a, ((0, height - len(a)), (0, 0), (0, 0)), constant_values=1.0)
     gap = np.ones((height, 16, left.shape[2]), dtype=left.dtype)
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    matplotlib.image.imsave(OUT, np.hstack([pad(left), gap, pad(right)]),
-                            metadata={"Software": None})
+    matplotlib.image.imsave(
+        OUT, np.hstack([pad(left), gap, pad(right)]), metadata={"Software": None}
+    )
     print(f"wrote {OUT} from {NOTEBOOK}")
 
 

@@ -1,4 +1,4 @@
-"""Measure where the original's full run lands across random seeds; write book/data/seed_band_<impl>.csv.
+"""Measure where the original's full run lands across seeds: book/data/seed_band_<impl>.csv.
 
 Run: python scripts/seed_band.py {port,tf1} [first_seed] [last_seed]   (default seeds 1..8)
 
@@ -40,8 +40,11 @@ def main(impl, first=1, last=8):
     for seed in range(first, last + 1):
         config = ae.OriginalConfig(seed=seed)
         losses = run(config, ae.read_data_sets(seed=seed))
-        rows += [(seed, s, f"{losses[s - 1]:.6f}") for s in range(1, config.num_steps + 1)
-                 if s == 1 or s % config.display_step == 0]
+        rows += [
+            (seed, s, f"{losses[s - 1]:.6f}")
+            for s in range(1, config.num_steps + 1)
+            if s == 1 or s % config.display_step == 0
+        ]
         print(f"{impl} seed {seed}: step {config.num_steps} loss {losses[-1]:.6f}", flush=True)
     path = OUT / f"seed_band_{impl}.csv"
     if path.exists():  # keep the rows of the seeds this call did not run

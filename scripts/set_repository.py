@@ -26,8 +26,10 @@ def owner_repo(url):
     """``(owner, repo)`` of a ``https://github.com/OWNER/REPO`` URL (ValueError otherwise)."""
     match = GITHUB_URL.match(url)
     if not match:
-        raise ValueError(f"{url!r} is not https://github.com/OWNER/REPO: the Colab and Binder "
-                         "buttons work only for GitHub repositories")
+        raise ValueError(
+            f"{url!r} is not https://github.com/OWNER/REPO: the Colab and Binder "
+            "buttons work only for GitHub repositories"
+        )
     return match.groups()
 
 
@@ -73,10 +75,12 @@ def set_repository(url, branch=None, root=ROOT):
     for kind in old_links:
         text = text.replace(old_links[kind], new_links[kind])
     if branch and branch != old_branch:
-        text = text.replace(new_links["colab"] + f"blob/{old_branch}/",
-                            new_links["colab"] + f"blob/{branch}/")
-        text = text.replace(new_links["binder"] + f"{old_branch}?",
-                            new_links["binder"] + f"{branch}?")
+        text = text.replace(
+            new_links["colab"] + f"blob/{old_branch}/", new_links["colab"] + f"blob/{branch}/"
+        )
+        text = text.replace(
+            new_links["binder"] + f"{old_branch}?", new_links["binder"] + f"{branch}?"
+        )
     readme.write_text(text)
     return add_install_cell.main([], root=root)
 

@@ -1,10 +1,11 @@
 """The weight cache: a miss trains and stores, a hit loads the same weights and history;
-a damaged entry is reported and rebuilt; concurrent writers never leave a damaged one,
-and two processes training one seed compute one loss history; a change to the training
-code without a new ``TRAINING_VERSION`` fails here."""
+a damaged entry is reported and rebuilt; concurrent writers never leave a damaged one; the
+entries say whether this installation would use them; a change to the training code without
+a new ``TRAINING_VERSION`` fails here. (``python -m ae_tutorial cache``: tests/test_cli.py.)"""
 
 import ast
 import hashlib
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -15,17 +16,19 @@ import numpy as np
 import pytest
 
 import ae_tutorial as ae
-from ae_tutorial import cache, checkpoint
+from ae_tutorial import cache
+from ae_tutorial.npz import load_npz
 
 #: ``TRAINING_VERSION`` -> digest of the training code it stands for (see ``code_digest``).
 #: When the test below fails: if the change alters what a training computes, bump
 #: ``cache.TRAINING_VERSION`` and add its digest here; if not (a rename, a refactoring that
 #: keeps every number), put the new digest under the current version.
-TRAINING_CODE = {1: "60202d56d9f48ae2"}
+TRAINING_CODE = {1: "ab03132ba04c9c69"}
 
 TINY = ae.OriginalConfig(num_steps=20, display_step=20, seed=4)
 
 
+@pytest.mark.slow
 def test_miss_then_hit(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(cache.ENV_VAR, str(tmp_path))
     config = ae.OriginalConfig(num_steps=30, display_step=10, seed=4)
@@ -34,7 +37,7 @@ def test_miss_then_hit(tmp_path, monkeypatch, capsys):
     assert "Step 30: Minibatch Loss" in capsys.readouterr().out
     second = ae.trained(config)
     assert second.from_cache and second.history == first.history
-    for a, b in zip(first.model.get_weights(), second.model.get_weights()):
+    for a, b in zip(first.model.get_weights(), second.model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     assert [p.name for p in tmp_path.iterdir()] == [f"{cache.cache_key(config)}.npz"]
 
@@ -42,7 +45,9 @@ def test_miss_then_hit(tmp_path, monkeypatch, capsys):
 def test_key_follows_the_config():
     assert cache.cache_key(ae.OriginalConfig()) == cache.cache_key(ae.OriginalConfig())
     assert cache.cache_key(ae.OriginalConfig()) != cache.cache_key(ae.OriginalConfig(seed=1))
-    assert cache.cache_key(ae.OriginalConfig()) != cache.cache_key(ae.OriginalConfig(learning_rate=0.02))
+    assert cache.cache_key(ae.OriginalConfig()) != cache.cache_key(
+        ae.OriginalConfig(learning_rate=0.02)
+    )
 
 
 def code_digest():
@@ -52,9 +57,13 @@ def code_digest():
         tree = ast.parse((Path(cache.__file__).parent / name).read_text())
         for node in ast.walk(tree):
             body = getattr(node, "body", None)
-            if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
-                    and isinstance(body[0].value, ast.Constant)
-                    and isinstance(body[0].value.value, str)):
+            if (
+                isinstance(body, list)
+                and body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
                 node.body = body[1:] or [ast.Pass()]
         sources.append(ast.unparse(tree))
     return hashlib.sha256("\n".join(sources).encode()).hexdigest()[:16]
@@ -63,7 +72,8 @@ def code_digest():
 def test_training_code_change_needs_a_new_version():
     assert TRAINING_CODE.get(cache.TRAINING_VERSION) == code_digest(), (
         f"the training code changed (digest {code_digest()}): bump cache.TRAINING_VERSION if "
-        "it changes what a training computes, and record the digest in TRAINING_CODE")
+        "it changes what a training computes, and record the digest in TRAINING_CODE"
+    )
 
 
 def test_key_follows_the_version(monkeypatch):
@@ -72,44 +82,86 @@ def test_key_follows_the_version(monkeypatch):
     assert cache.cache_key(ae.OriginalConfig()) != before
 
 
+@pytest.mark.slow
 def test_damaged_entry_is_reported_and_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv(cache.ENV_VAR, str(tmp_path))
     good = ae.trained(TINY, verbose=False)
     path = cache.entry_path(TINY)
     data = path.read_bytes()
-    for damaged in (data[:len(data) // 2], data[:1000] + bytes([data[1000] ^ 1]) + data[1001:]):
+    for damaged in (data[: len(data) // 2], data[:1000] + bytes([data[1000] ^ 1]) + data[1001:]):
         path.write_bytes(damaged)
         with pytest.warns(UserWarning, match=rf"cache entry {path} is damaged .*retraining"):
             rebuilt = ae.trained(TINY, verbose=False)
         assert not rebuilt.from_cache and rebuilt.history == good.history
-        assert checkpoint.load_npz(path)["history"].shape == (20, 2)  # a sound entry again
+        assert load_npz(path)["history"].shape == (20, 2)  # a sound entry again
     assert ae.trained(TINY, verbose=False).from_cache
 
 
+#: Rewrites the entry at argv[1] until the file argv[3] exists; creates argv[2] once it has
+#: written it once. Imports NumPy and the npz module only (no TensorFlow): quick to start.
 WRITER = textwrap.dedent("""
-    import ae_tutorial as ae
-    from ae_tutorial import cache
-    config = ae.OriginalConfig(num_steps=20, display_step=20, seed=4)
-    result = ae.trained(config, verbose=False)
-    print(repr(result.history))
-    for _ in range(15):  # keep rewriting the same entry while the other process does too
-        cache._store(cache.entry_path(config), result.model, result.history)
+    import sys
+    from pathlib import Path
+    from ae_tutorial.npz import load_npz, save_npz
+    path, ready, stop = map(Path, sys.argv[1:4])
+    arrays, writes = load_npz(path), 0
+    while not stop.exists():
+        save_npz(path, arrays)
+        writes += 1
+        ready.touch()
+    print(writes)
 """)
 
 
 def test_concurrent_writers_never_leave_a_damaged_entry(tmp_path, monkeypatch):
-    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path))
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER], stdout=subprocess.PIPE,
-                                text=True) for _ in range(2)]
-    path, reads = cache.entry_path(TINY), 0
-    while any(w.poll() is None for w in writers):
-        time.sleep(0.01)
-        if path.exists():
-            checkpoint.load_npz(path)  # raises if a reader ever saw half an entry
-            reads += 1
-    histories = [w.communicate()[0] for w in writers]
-    assert [w.returncode for w in writers] == [0, 0]
-    assert histories[0] == histories[1] and histories[0].count("(") == 20  # same seed, same run
-    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary files left
+    """Two processes rewrite one entry over and over while this one reads it: a reader
+    never sees half a file. The writers stop only after 50 reads made while both wrote."""
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    path, history = cache.entry_path(TINY), [(step, 1.0 / step) for step in range(1, 21)]
+    cache._store(path, ae.Autoencoder(TINY), history)
+    stop = tmp_path / "stop"
+    readies = [tmp_path / f"ready{i}" for i in range(2)]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), str(ready), str(stop)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for ready in readies
+    ]
+    reads, deadline = 0, time.monotonic() + 300
+    try:
+        while reads < 50:
+            assert all(w.poll() is None for w in writers), "a writer stopped early"
+            assert time.monotonic() < deadline, f"only {reads} reads in time"
+            if all(ready.exists() for ready in readies):
+                load_npz(path)  # raises if a reader ever saw half an entry
+                reads += 1
+            else:
+                time.sleep(0.01)  # the writers are starting
+    finally:
+        stop.touch()
+        outputs = [w.communicate(timeout=60) for w in writers]
+    assert [w.returncode for w in writers] == [0, 0], outputs
+    assert all(int(out) >= 1 for out, _ in outputs)
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary files left
     entry = ae.trained(TINY, verbose=False)
-    assert entry.from_cache and len(entry.history) == 20 and reads > 0
+    assert entry.from_cache and entry.history == history
+
+
+def test_entries_are_current_when_this_installation_would_use_them(tmp_path):
+    config = ae.OriginalConfig(seed=5)
+    path = tmp_path / f"{cache.cache_key(config)}.npz"
+    cache._store(path, ae.Autoencoder(config), [(1, 0.5)])
+    shutil.copy(path, tmp_path / "0123456789abcdef.npz")  # another config's name
+    (tmp_path / "fedcba9876543210.npz").write_bytes(path.read_bytes()[:-10])  # damaged
+    found = {e.path.name: e for e in cache.entries(tmp_path)}
+    assert {name: e.current for name, e in found.items()} == {
+        "0123456789abcdef.npz": False,
+        path.name: True,
+        "fedcba9876543210.npz": False,
+    }
+    assert found[path.name].meta["config"] == config.to_dict()
+    assert found[path.name].meta["training_version"] == cache.TRAINING_VERSION
+    assert found["fedcba9876543210.npz"].meta == {}

@@ -1,12 +1,14 @@
-"""The command line, in real subprocesses: its files, its one-line errors, and a run killed
-with SIGKILL, or interrupted with Ctrl-C, then resumed in another process ending with the same
-bits (and the same loss history) as a run never interrupted."""
+"""The command line: its files, its one-line errors, `--help` without TensorFlow, `--data-dir`,
+the `cache` command, and a run killed with SIGKILL, or interrupted with Ctrl-C, then resumed
+in another process ending with the same bits (and the same loss history) as a run never
+interrupted. The kill and the interrupt land at a chosen checkpoint, never by timing."""
 
 import os
 import re
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 
 import numpy as np
@@ -14,29 +16,84 @@ import pytest
 from matplotlib.image import imread
 
 import ae_tutorial as ae
-from ae_tutorial import checkpoint
+from ae_tutorial import cache, checkpoint, mnist
 from ae_tutorial.cli import build_parser, main
+from ae_tutorial.npz import load_npz, save_npz
 
 # 150 steps in chunks ending at 1, 50, 100 and 150, with a checkpoint at 50, 100 and 150
-RUN = ["train", "--steps", "150", "--display-step", "50", "--checkpoint-every", "50",
-       "--seed", "2"]
+RUN = ["train", "--steps", "150", "--display-step", "50", "--checkpoint-every", "50", "--seed", "2"]
+
+#: The command line with its N-th checkpoint write held: just before the file is renamed
+#: into place ("before") or just after ("after"), it creates MARKER and sleeps until a
+#: signal ends it. Run as: python -c PAUSED N before|after MARKER ARGS...
+PAUSED = textwrap.dedent("""
+    import os, sys, time
+    from pathlib import Path
+    from ae_tutorial.cli import main
+    n, when, marker = int(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+    rename, writes = os.replace, []
+
+    def replace(src, dst):
+        if Path(dst).name == "checkpoint.npz":
+            writes.append(dst)
+            if len(writes) == n:
+                if when == "after":
+                    rename(src, dst)
+                marker.touch()
+                while True:
+                    time.sleep(60)
+        rename(src, dst)
+
+    os.replace = replace
+    sys.exit(main(sys.argv[4:]))
+""")
 
 
-def start(*args):
-    return subprocess.Popen([sys.executable, "-m", "ae_tutorial", *args], text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def start(*args, paused=None):
+    """``python -m ae_tutorial ARGS`` in a subprocess; ``paused=(n, when, marker)`` holds it.
+
+    Without ``TF_CPP_MIN_LOG_LEVEL``, as the ``foreign_stderr`` fixture runs TensorFlow.
+    """
+    command = ["-m", "ae_tutorial"] if paused is None else ["-c", PAUSED, *map(str, paused)]
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    return subprocess.Popen(
+        [sys.executable, *command, *args],
+        text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def finish(process):
-    out, err = process.communicate(timeout=300)
+    out, err = process.communicate(timeout=600)
     assert process.returncode == 0, err
     return out, err
+
+
+def wait_for(marker, process, timeout=600):
+    """Wait until the held ``process`` has created ``marker``; fail if it ends first."""
+    deadline = time.monotonic() + timeout
+    while not marker.exists():
+        if process.poll() is not None:
+            pytest.fail(
+                f"the run ended (status {process.returncode}) before its checkpoint: "
+                f"{process.communicate()[1]}"
+            )
+        assert time.monotonic() < deadline, "no checkpoint within the time limit"
+        time.sleep(0.05)
 
 
 def weights(folder):
     model = ae.Autoencoder(ae.OriginalConfig(seed=2))
     model.load_weights(folder / "autoencoder.weights.h5")
     return model.get_weights()
+
+
+def assert_same_run(folder, reference):
+    assert (folder / "history.csv").read_text() == (reference / "history.csv").read_text()
+    for a, b in zip(weights(folder), weights(reference), strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +103,15 @@ def reference(tmp_path_factory):
     return folder, finish(start(*RUN, "--out", str(folder)))
 
 
-def test_train_writes_weights_history_and_canvases(reference):
+@pytest.mark.slow
+def test_train_writes_weights_history_and_canvases(reference, foreign_stderr):
     folder, (out, err) = reference
     history = np.loadtxt(folder / "history.csv", delimiter=",", skiprows=1)
     np.testing.assert_array_equal(history[:, 0], np.arange(1, 151))
-    assert out.splitlines()[:4] == [f"Step {s:.0f}: Minibatch Loss: {loss:f}"
-                                    for s, loss in history[[0, 49, 99, 149]]]
-    assert err == ""  # no warnings, no progress bar (stderr is not a terminal)
+    assert out.splitlines()[:4] == [
+        f"Step {s:.0f}: Minibatch Loss: {loss:f}" for s, loss in history[[0, 49, 99, 149]]
+    ]
+    assert foreign_stderr(err) == []  # no warnings, no progress bar (stderr is not a terminal)
     assert history[-10:, 1].mean() < history[:10, 1].mean()
     for name in ("originals", "reconstructions"):
         image = imread(folder / f"{name}.png")
@@ -60,44 +119,49 @@ def test_train_writes_weights_history_and_canvases(reference):
     assert [w.shape for w in weights(folder)][0] == (784, 256)
 
 
-def test_run_killed_with_sigkill_then_resumed_ends_bit_identical(reference, tmp_path):
-    process = start(*RUN, "--out", str(tmp_path), "--quiet")
-    saved = tmp_path / "checkpoint" / checkpoint.FILE_NAME
-    while not saved.exists() and process.poll() is None:
-        time.sleep(0.005)
+@pytest.mark.slow
+def test_run_killed_with_sigkill_while_writing_a_checkpoint_resumes_bit_identical(
+    reference, tmp_path
+):
+    """SIGKILL while the checkpoint of step 100 is written, before its rename: the one of
+    step 50 stays intact, and a new process resumes from it to the uninterrupted run's bits."""
+    marker = tmp_path / "held"
+    process = start(*RUN, "--out", str(tmp_path / "run"), "--quiet", paused=(2, "before", marker))
+    wait_for(marker, process)
     os.kill(process.pid, signal.SIGKILL)
     process.communicate(timeout=60)
     assert process.returncode == -signal.SIGKILL
-    step = len(checkpoint.load_npz(saved)["history"])
-    assert step < 150 and not (tmp_path / "history.csv").exists()  # killed midway
-    out, _ = finish(start(*RUN, "--out", str(tmp_path), "--resume"))
-    assert out.splitlines()[0].startswith(f"Step {step + 50}:")  # continued, not from step 1
-    assert (tmp_path / "history.csv").read_text() == (reference[0] / "history.csv").read_text()
-    for a, b in zip(weights(tmp_path), weights(reference[0])):
-        np.testing.assert_array_equal(a, b)
+    folder = tmp_path / "run" / "checkpoint"
+    assert len(list(folder.glob(".checkpoint.npz.*.tmp"))) == 1  # killed mid-write
+    assert len(load_npz(folder / checkpoint.FILE_NAME)["history"]) == 50
+    assert not (tmp_path / "run" / "history.csv").exists()
+    out, _ = finish(start(*RUN, "--out", str(tmp_path / "run"), "--resume"))
+    assert out.splitlines()[0].startswith("Step 100:")  # continued from step 50, not step 1
+    assert_same_run(tmp_path / "run", reference[0])
 
 
-def test_run_interrupted_with_ctrl_c_says_resume_then_resumes_bit_identical(reference,
-                                                                           tmp_path):
-    """Ctrl-C (SIGINT) after a checkpoint: exit 130 with one line naming --resume, no
-    traceback; the resumed run ends with the uninterrupted run's bits."""
-    process = start(*RUN, "--out", str(tmp_path), "--quiet")
-    saved = tmp_path / "checkpoint" / checkpoint.FILE_NAME
-    while not saved.exists() and process.poll() is None:
-        time.sleep(0.005)
+@pytest.mark.slow
+def test_run_interrupted_with_ctrl_c_says_resume_then_resumes_bit_identical(
+    reference, tmp_path, foreign_stderr
+):
+    """Ctrl-C (SIGINT) just after the checkpoint of step 50: exit 130 with one line naming
+    --resume, no traceback, no half-written file; the resumed run ends with the
+    uninterrupted run's bits."""
+    marker = tmp_path / "held"
+    process = start(*RUN, "--out", str(tmp_path / "run"), "--quiet", paused=(1, "after", marker))
+    wait_for(marker, process)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
-    if process.returncode == 0:
-        pytest.skip("the run finished before the interrupt arrived")  # a very fast machine
     assert process.returncode == 130, err
-    assert err == ("python -m ae_tutorial train: interrupted; run the same command with "
-                   "--resume to continue\n")
-    assert not (tmp_path / "history.csv").exists()
-    assert not list((tmp_path / "checkpoint").glob("*.tmp"))  # no half-written checkpoint
-    finish(start(*RUN, "--out", str(tmp_path), "--resume", "--quiet"))
-    assert (tmp_path / "history.csv").read_text() == (reference[0] / "history.csv").read_text()
-    for a, b in zip(weights(tmp_path), weights(reference[0])):
-        np.testing.assert_array_equal(a, b)
+    assert foreign_stderr(err) == [
+        "python -m ae_tutorial train: interrupted; run the same command with --resume to continue"
+    ]
+    folder = tmp_path / "run" / "checkpoint"
+    assert [p.name for p in folder.iterdir()] == [checkpoint.FILE_NAME]  # no temporary file
+    assert len(load_npz(folder / checkpoint.FILE_NAME)["history"]) == 50
+    assert not (tmp_path / "run" / "history.csv").exists()
+    finish(start(*RUN, "--out", str(tmp_path / "run"), "--resume", "--quiet"))
+    assert_same_run(tmp_path / "run", reference[0])
 
 
 def test_help_explains_every_option(capsys):
@@ -105,18 +169,61 @@ def test_help_explains_every_option(capsys):
         build_parser().parse_args(["train", "--help"])
     options = " ".join(capsys.readouterr().out.split()).partition("options:")[2]
     assert exit.value.code == 0
-    for option in ("--out DIR", "--steps", "--seed", "--learning-rate", "--batch-size",
-                   "--display-step", "--checkpoint-every N", "--resume", "--data-dir DIR",
-                   "--quiet"):
+    for option in (
+        "--out DIR",
+        "--steps",
+        "--seed",
+        "--learning-rate",
+        "--batch-size",
+        "--display-step",
+        "--checkpoint-every N",
+        "--resume",
+        "--data-dir DIR",
+        "--quiet",
+    ):
         assert re.search(rf"{option}(\s+[A-Z_]+)?\s+[A-Za-z]", options), option  # and its help
 
 
-@pytest.mark.parametrize("args, message", [
-    (["train", "--steps", "0"], "argument --steps: must be positive, got 0"),
-    (["train", "--learning-rate", "fast"], "--learning-rate: expected a float, got 'fast'"),
-    (["train", "--bogus"], "unrecognized arguments: --bogus"),
-    ([], "the following arguments are required: COMMAND"),
-])
+@pytest.mark.parametrize(
+    "args, code, expected",
+    [
+        (["train", "--help"], 0, "--data-dir DIR"),
+        (["train", "--steps", "0"], 2, "argument --steps: must be positive, got 0"),
+    ],
+)
+def test_help_and_bad_options_answer_without_tensorflow(args, code, expected):
+    """``-X importtime`` lists every module the process imported, on stderr."""
+    began = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ae_tutorial", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    elapsed = time.monotonic() - began
+    imported = {
+        line.rpartition("|")[2].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    messages = [line for line in done.stderr.splitlines() if not line.startswith("import time:")]
+    assert done.returncode == code and expected in done.stdout + "\n".join(messages)
+    assert len(messages) == (0 if code == 0 else 1)  # an error is one line
+    assert "ae_tutorial.cli" in imported  # the listing is there to read
+    assert not {m for m in imported if m.split(".")[0] in ("tensorflow", "keras")}
+    assert elapsed < 2, f"{elapsed:.1f} s"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["train", "--steps", "0"], "argument --steps: must be positive, got 0"),
+        (["train", "--learning-rate", "fast"], "--learning-rate: expected a float, got 'fast'"),
+        (["train", "--bogus"], "unrecognized arguments: --bogus"),
+        (["cache", "--steps", "3"], "unrecognized arguments: --steps 3"),
+        ([], "the following arguments are required: COMMAND"),
+    ],
+)
 def test_bad_option_is_one_line_and_exit_2(args, message, capsys):
     with pytest.raises(SystemExit) as exit:
         build_parser().parse_args(args)
@@ -128,4 +235,91 @@ def test_errors_exit_1_with_one_line_and_no_traceback(tmp_path, capsys):
     assert main(["train", "--batch-size", "99999", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(
-        "python -m ae_tutorial train: error: batch_size must be an integer in 1..55000"), err
+        "python -m ae_tutorial train: error: batch_size must be an integer in 1..55000"
+    ), err
+
+
+@pytest.fixture
+def no_default_mnist(tmp_path, monkeypatch, refused_url):
+    """Nowhere to find MNIST but --data-dir: no $AE_TUTORIAL_MNIST_DIR, an empty Keras
+    folder, and a mirror that refuses connections."""
+    monkeypatch.delenv(mnist.ENV_VAR, raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setattr(mnist, "MIRROR", refused_url)
+
+
+@pytest.mark.slow
+def test_data_dir_and_resume_without_a_checkpoint(tmp_path, mnist_dir, no_default_mnist, capsys):
+    out = tmp_path / "out"
+    args = ["train", "--steps", "3", "--display-step", "1", "--out", str(out)]
+    assert main([*args, "--data-dir", str(mnist_dir), "--resume"]) == 0
+    stdout, stderr = capsys.readouterr()
+    assert stderr == f"No checkpoint in {out / 'checkpoint'}; starting at step 1.\n"
+    history = np.loadtxt(out / "history.csv", delimiter=",", skiprows=1)
+    np.testing.assert_array_equal(history[:, 0], [1, 2, 3])
+    assert stdout.splitlines()[:3] == [
+        f"Step {s:.0f}: Minibatch Loss: {loss:f}" for s, loss in history
+    ]
+    assert (out / "checkpoint" / checkpoint.FILE_NAME).exists()
+
+
+def test_wrong_data_dir_is_exit_1_naming_the_missing_file(tmp_path, no_default_mnist, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert (
+        main(["train", "--steps", "3", "--out", str(tmp_path / "out"), "--data-dir", str(empty)])
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(
+        f"python -m ae_tutorial train: error: {empty / 'train-images-idx3-ubyte.gz'}: missing"
+    ), err
+
+
+def test_cache_lists_entries_and_prune_removes_only_stale_ones(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path))
+    config = ae.OriginalConfig(num_steps=20, seed=4)
+    model = ae.Autoencoder(config)
+    cache._store(cache.entry_path(config), model, [(1, 0.5)])  # what ae.trained writes
+    current = cache.entry_path(config).name
+    with monkeypatch.context() as older:  # an entry that the previous training code wrote
+        older.setattr(cache, "TRAINING_VERSION", cache.TRAINING_VERSION - 1)
+        cache._store(cache.entry_path(ae.OriginalConfig()), ae.Autoencoder(), [(1, 0.5)])
+        old = cache.entry_path(ae.OriginalConfig()).name
+    save_npz(tmp_path / "0000000000000000.npz", {"weight_0": np.zeros(3)})  # no meta
+    (tmp_path / "ffffffffffffffff.npz").write_bytes((tmp_path / current).read_bytes()[:5000])
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a writer that died: its temporary file is abandoned
+    abandoned, running = f".{old}.{dead.pid}.abcd.tmp", f".{current}.{os.getpid()}.0123.tmp"
+    (tmp_path / abandoned).write_bytes(b"half")
+    (tmp_path / running).write_bytes(b"half")
+
+    assert main(["cache"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"4 entries in {tmp_path}"
+    listed = {line.split()[0]: line for line in lines[1:]}
+    assert {stem: line.split()[1] for stem, line in listed.items()} == {
+        current[:-4]: "current",
+        old[:-4]: "stale",
+        "0000000000000000": "stale",
+        "ffffffffffffffff": "stale",
+    }
+    assert listed[current[:-4]].endswith("num_steps=20, seed=4")
+    assert listed[old[:-4]].endswith(f"training version {cache.TRAINING_VERSION - 1}  the original")
+    assert listed["0000000000000000"].endswith("unknown configuration")
+
+    assert main(["cache", "--prune"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "removed 4 stale entries and temporary files"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([current, running])
+    assert ae.trained(config, verbose=False).from_cache  # the current entry still loads
+
+
+def test_cache_of_an_empty_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "none"))
+    assert main(["cache", "--prune"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"0 entries in {tmp_path / 'none'}",
+        "removed 0 stale entries and temporary files",
+    ]

@@ -15,8 +15,9 @@ def test_nearest_neighbours_is_brute_force():
     rng = np.random.default_rng(1)
     codes, queries = rng.random((300, 8)), rng.random((7, 8))
     distances = np.linalg.norm(queries[:, None, :] - codes[None, :, :], axis=2)
-    np.testing.assert_array_equal(ae.nearest_neighbours(codes, queries, k=4),
-                                  np.argsort(distances, axis=1)[:, :4])
+    np.testing.assert_array_equal(
+        ae.nearest_neighbours(codes, queries, k=4), np.argsort(distances, axis=1)[:, :4]
+    )
 
 
 def test_pca_reconstruct_is_the_svd_projection():
@@ -29,5 +30,6 @@ def test_pca_reconstruct_is_the_svd_projection():
     expected = mean + (images - mean) @ basis.T @ basis
     np.testing.assert_allclose(ae.pca_reconstruct(train, images, 16), expected, atol=1e-8)
     # as many components as pixels: the images come back exactly
-    np.testing.assert_allclose(ae.pca_reconstruct(train[:, :50], images[:, :50], 50),
-                               images[:, :50], atol=1e-8)
+    np.testing.assert_allclose(
+        ae.pca_reconstruct(train[:, :50], images[:, :50], 50), images[:, :50], atol=1e-8
+    )

@@ -17,10 +17,30 @@ def test_split_shapes_dtypes_and_range(mnist):
 
 def test_published_facts(mnist):
     train_labels = np.concatenate([mnist.validation.labels, mnist.train.labels])
-    assert np.bincount(train_labels).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918,
-                                                  6265, 5851, 5949]
-    assert np.bincount(mnist.test.labels).tolist() == [980, 1135, 1032, 1010, 982, 892, 958,
-                                                       1028, 974, 1009]
+    assert np.bincount(train_labels).tolist() == [
+        5923,
+        6742,
+        5958,
+        6131,
+        5842,
+        5421,
+        5918,
+        6265,
+        5851,
+        5949,
+    ]
+    assert np.bincount(mnist.test.labels).tolist() == [
+        980,
+        1135,
+        1032,
+        1010,
+        982,
+        892,
+        958,
+        1028,
+        974,
+        1009,
+    ]
     train_images = np.concatenate([mnist.validation.images, mnist.train.images])
     assert round(float(train_images.mean(dtype=np.float64)) * 255, 3) == 33.318
     assert round(float(mnist.test.images.mean(dtype=np.float64)) * 255, 3) == 33.791
@@ -43,6 +63,26 @@ def test_one_hot(mnist_dir):
     assert (sets.test.labels.sum(1) == 1).all()
 
 
+def test_no_validation_set(mnist_dir, mnist):
+    """``validation_size=0``: no validation set; train holds all 60,000, in the file's order
+    (the default split's validation images, then its training images)."""
+    sets = ae.read_data_sets(mnist_dir, validation_size=0)
+    assert sets.validation is None and sets.train.num_examples == 60_000
+    np.testing.assert_array_equal(sets.train.images[:5_000], mnist.validation.images)
+    np.testing.assert_array_equal(sets.train.images[5_000:], mnist.train.images)
+    np.testing.assert_array_equal(sets.train.pixels[5_000:], mnist.train.pixels)
+
+
+@pytest.mark.parametrize("size", [-1, 60_000, 2.5])
+def test_bad_validation_size(mnist_dir, size):
+    with pytest.raises(
+        ValueError,
+        match=rf"validation_size must be an integer in 0..59999, "
+        rf"got {size}",
+    ):
+        ae.read_data_sets(mnist_dir, validation_size=size)
+
+
 class TF1DataSet:
     """TF1's DataSet.next_batch, transcribed from tensorflow/.../datasets/mnist.py,
     with numpy.random.shuffle(perm) replaced by the same permutation source as ours."""
@@ -59,14 +99,14 @@ class TF1DataSet:
         if start + batch_size > self._num_examples:
             self._epochs_completed += 1
             rest_num_examples = self._num_examples - start
-            images_rest_part = self._images[start:self._num_examples]
+            images_rest_part = self._images[start : self._num_examples]
             self._images = self._images[self._rng.permutation(self._num_examples)]
             start = 0
             self._index_in_epoch = batch_size - rest_num_examples
             end = self._index_in_epoch
             return np.concatenate((images_rest_part, self._images[start:end]), axis=0)
         self._index_in_epoch += batch_size
-        return self._images[start:self._index_in_epoch]
+        return self._images[start : self._index_in_epoch]
 
 
 @pytest.mark.parametrize("n, batch_size", [(10, 3), (10, 5), (10, 10), (7, 4)])
@@ -89,11 +129,11 @@ def test_epoch_boundary_batch_is_rest_plus_new_epoch():
     assert len(set(first) | set(crossing[:2])) == 10  # every image once per epoch
 
 
-def test_seeded_order_is_reproducible(mnist_dir):
-    a, b, c = (ae.read_data_sets(mnist_dir, seed=s).train for s in (1, 1, 2))
-    ia, ib, ic = (ds.next_batch_indices(256) for ds in (a, b, c))
-    np.testing.assert_array_equal(ia, ib)
-    assert not np.array_equal(ia, ic)
+def test_seeded_order_is_reproducible(mnist_dir, fresh_mnist):
+    first = fresh_mnist.train.next_batch_indices(256)  # the session's read_data_sets(seed=0)
+    again, other = (ae.read_data_sets(mnist_dir, seed=s).train for s in (0, 1))
+    np.testing.assert_array_equal(again.next_batch_indices(256), first)
+    assert not np.array_equal(other.next_batch_indices(256), first)
 
 
 @pytest.mark.parametrize("batch_size", [0, -3, 11, 2.0])
@@ -112,10 +152,15 @@ def test_bad_arrays():
         ae.DataSet(np.zeros((3, 4)), np.zeros(3), pixels=np.zeros((3, 4)))
 
 
-@pytest.mark.parametrize("value, message", [
-    (np.nan, "NaN or infinite"), (np.inf, "NaN or infinite"),
-    (1.5, r"values from 0.0 to 1.5"), (-0.25, r"values from -0.25 to 0.0"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (np.nan, "NaN or infinite"),
+        (np.inf, "NaN or infinite"),
+        (1.5, r"values from 0.0 to 1.5"),
+        (-0.25, r"values from -0.25 to 0.0"),
+    ],
+)
 def test_bad_pixel_values_are_refused_once_at_construction(value, message):
     images = np.zeros((10, 4), np.float32)
     images[3, 2] = value

@@ -22,7 +22,7 @@ def test_layer_outputs_are_the_seed_network(model):
     x, weights = X.astype(np.float64), model.get_weights()
     outputs = ae.layer_outputs(model, X)
     assert [o.shape for o in outputs] == [(64, 256), (64, 128), (64, 256), (64, 784)]
-    for out, w, b in zip(outputs, weights[::2], weights[1::2]):
+    for out, w, b in zip(outputs, weights[::2], weights[1::2], strict=True):
         x = sigmoid(x @ w + b)
         np.testing.assert_allclose(out, x, atol=1e-5)
 
@@ -30,7 +30,7 @@ def test_layer_outputs_are_the_seed_network(model):
 def test_saturation_counts_outputs_near_0_or_1(model):
     fractions = ae.saturation(model, X, margin=0.01)
     assert list(fractions) == list(ae.LAYER_NAMES)
-    for (name, fraction), s in zip(fractions.items(), ae.layer_outputs(model, X)):
+    for fraction, s in zip(fractions.values(), ae.layer_outputs(model, X), strict=True):
         assert fraction == pytest.approx(np.mean(np.minimum(s, 1 - s) < 0.01))
     # N(0, 1) weights on 784 inputs: pre-activations of size ~sqrt(784 * 0.33) saturate most units
     assert fractions["encoder.layer_1"] > 0.7
@@ -44,9 +44,10 @@ def test_gradient_norms_match_the_tape(model):
     variables = model.trainable_variables
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean(tf.pow(X - model(X), 2))  # the original's loss, spelled its way
-    for (name, norm), g in zip(norms.items(), tape.gradient(loss, variables)):
-        assert norm == pytest.approx(np.sqrt(np.sum(np.square(g.numpy(), dtype=np.float64))),
-                                     rel=1e-5)
+    for norm, g in zip(norms.values(), tape.gradient(loss, variables), strict=True):
+        assert norm == pytest.approx(
+            np.sqrt(np.sum(np.square(g.numpy(), dtype=np.float64))), rel=1e-5
+        )
         assert norm > 0
 
 

@@ -59,13 +59,16 @@ def test_parse_idx_reads_labels_and_images():
     assert mnist.parse_idx(idx(2051, (2, 3, 4))).shape == (2, 3, 4)
 
 
-@pytest.mark.parametrize("data, message", [
-    (idx(2050, (3,)), "magic 2050"),
-    (idx(2049, (5,))[:-1], "4 data bytes, expected 5"),
-    (idx(2049, (5,)) + b"\0", "6 data bytes, expected 5"),
-    (idx(2051, (2, 3, 4))[:10], "header truncated"),
-    (b"\x1f\x8b\x08\x00", "not an unsigned-byte IDX"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (idx(2050, (3,)), "magic 2050"),
+        (idx(2049, (5,))[:-1], "4 data bytes, expected 5"),
+        (idx(2049, (5,)) + b"\0", "6 data bytes, expected 5"),
+        (idx(2051, (2, 3, 4))[:10], "header truncated"),
+        (b"\x1f\x8b\x08\x00", "not an unsigned-byte IDX"),
+    ],
+)
 def test_parse_idx_rejects_bad_bytes(data, message):
     with pytest.raises(ValueError, match=message):
         mnist.parse_idx(data, name="x.idx")
@@ -90,7 +93,7 @@ class FaultyHandler(http.server.SimpleHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body[:len(body) // 2])
+            self.wfile.write(body[: len(body) // 2])
             self.close_connection = True
         elif fault == "wrong":
             body = gzip.compress(b"not mnist")
@@ -118,7 +121,7 @@ def server(tmp_path, mnist_dir, monkeypatch):
     handler = functools.partial(FaultyHandler, directory=str(root))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.faults, httpd.requests = {}, []
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()  # quick stop
     monkeypatch.setattr(mnist, "MIRROR", f"http://127.0.0.1:{httpd.server_address[1]}/")
     yield httpd
     httpd.shutdown()
@@ -134,13 +137,17 @@ def test_missing_file_is_downloaded_and_verified(tmp_path, server):
     assert mnist.fetch(name, tmp_path / "cache") == got and server.requests == [name]  # cached
 
 
-@pytest.mark.parametrize("fault, message", [
-    ("cut", r"connection closed after \d+ of \d+ bytes"),
-    ("500", "HTTP Error 500"),
-    ("wrong", "the server sent a file whose SHA-256 is [0-9a-f]{64}, expected"),
-])
+@pytest.mark.parametrize(
+    "fault, message",
+    [
+        ("cut", r"connection closed after \d+ of \d+ bytes"),
+        ("500", "HTTP Error 500"),
+        ("wrong", "the server sent a file whose SHA-256 is [0-9a-f]{64}, expected"),
+    ],
+)
 def test_failed_download_names_the_file_leaves_nothing_and_a_retry_works(
-        tmp_path, server, fault, message):
+    tmp_path, server, fault, message
+):
     name = "t10k-images-idx3-ubyte.gz"
     server.faults[name] = [fault]
     with pytest.raises(OSError, match=rf"cache/{name}: missing, and downloading it .*{message}"):
@@ -154,7 +161,7 @@ def corrupt(kind, name, mnist_dir):
     """The bytes of ``name`` truncated, with one bit flipped, or those of another IDX type."""
     data = (mnist_dir / name).read_bytes()
     if kind == "truncated":
-        return data[:len(data) // 3]
+        return data[: len(data) // 3]
     if kind == "altered":
         return data[:500] + bytes([data[500] ^ 0x10]) + data[501:]
     return (mnist_dir / name.replace("images-idx3", "labels-idx1")).read_bytes()  # wrong type
@@ -162,22 +169,28 @@ def corrupt(kind, name, mnist_dir):
 
 @pytest.mark.parametrize("kind", ["truncated", "altered", "wrong IDX type"])
 def test_corrupt_cached_file_is_refused_with_the_fix_and_never_refetched(
-        tmp_path, mnist_dir, server, kind):
+    tmp_path, mnist_dir, server, kind
+):
     for name in NAMES:
         shutil.copyfile(mnist_dir / name, tmp_path / name)
     name = "train-images-idx3-ubyte.gz"
     bad = corrupt(kind, name, mnist_dir)
     (tmp_path / name).write_bytes(bad)
     fix = f"rm '{tmp_path / name}'"
-    with pytest.raises(ValueError, match=rf"^{tmp_path / name}: SHA-256 is [0-9a-f]{{64}}, "
-                                         rf"expected {mnist.SHA256[name]}.*{re.escape(fix)}"):
+    with pytest.raises(
+        ValueError,
+        match=rf"^{tmp_path / name}: SHA-256 is [0-9a-f]{{64}}, "
+        rf"expected {mnist.SHA256[name]}.*{re.escape(fix)}",
+    ):
         ae.read_data_sets(tmp_path)
     assert server.requests == [] and (tmp_path / name).read_bytes() == bad  # no silent fix
 
 
-def test_no_network_names_the_file_and_the_fix(tmp_path, monkeypatch):
-    monkeypatch.setattr(mnist, "MIRROR", "http://127.0.0.1:9/")  # nothing listens there
-    with pytest.raises(OSError, match="train-labels-idx1-ubyte.gz: missing.*AE_TUTORIAL_MNIST_DIR"):
+def test_no_network_names_the_file_and_the_fix(tmp_path, monkeypatch, refused_url):
+    monkeypatch.setattr(mnist, "MIRROR", refused_url)
+    with pytest.raises(
+        OSError, match="train-labels-idx1-ubyte.gz: missing.*refused.*AE_TUTORIAL_MNIST_DIR"
+    ):
         mnist.fetch("train-labels-idx1-ubyte.gz", tmp_path)
     assert list(tmp_path.iterdir()) == []
 
@@ -191,6 +204,7 @@ def test_unknown_name_is_refused():
 # the package's own ValueError naming the file; never another exception, a hang or
 # an array of another shape.
 
+
 def check_parse(data):
     """parse_idx(data) is a uint8 array of the declared shape, or our ValueError."""
     try:
@@ -199,9 +213,9 @@ def check_parse(data):
         assert str(error).startswith("fuzz.idx: ")
         return None
     ndim = mnist.IDX_MAGIC[int.from_bytes(data[:4], "big")]
-    declared = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    declared = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     assert array.dtype == np.uint8 and array.shape == declared
-    assert array.tobytes() == bytes(data[4 + 4 * ndim:])
+    assert array.tobytes() == bytes(data[4 + 4 * ndim :])
     return array
 
 
@@ -209,27 +223,38 @@ def check_parse(data):
 def idx_files(draw):
     """Well-formed small IDX files (labels or images), any dimension sizes up to 6."""
     magic = draw(st.sampled_from([2049, 2051]))
-    dims = tuple(draw(st.lists(st.integers(0, 6), min_size=mnist.IDX_MAGIC[magic],
-                               max_size=mnist.IDX_MAGIC[magic])))
-    return idx(magic, dims, draw(st.binary(min_size=int(np.prod(dims)),
-                                           max_size=int(np.prod(dims)))))
+    dims = tuple(
+        draw(
+            st.lists(
+                st.integers(0, 6), min_size=mnist.IDX_MAGIC[magic], max_size=mnist.IDX_MAGIC[magic]
+            )
+        )
+    )
+    return idx(
+        magic, dims, draw(st.binary(min_size=int(np.prod(dims)), max_size=int(np.prod(dims))))
+    )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=5000)  # a hang fails; load spikes do not
 @given(st.binary(max_size=64))
 def test_fuzz_random_bytes(data):
     check_parse(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=5000)  # a hang fails; load spikes do not
-@given(st.sampled_from([2049, 2051]), st.lists(st.integers(0, 2**32 - 1), max_size=3),
-       st.binary(max_size=64))
+@given(
+    st.sampled_from([2049, 2051]),
+    st.lists(st.integers(0, 2**32 - 1), max_size=3),
+    st.binary(max_size=64),
+)
 def test_fuzz_headers_of_any_size(magic, dims, payload):
     """Headers that declare up to 2**96 bytes must fail fast, not overflow or allocate."""
-    check_parse(magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in dims)
-                + payload)
+    check_parse(magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in dims) + payload)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=5000)  # a hang fails; load spikes do not
 @given(idx_files(), st.data())
 def test_fuzz_truncated_and_mutated_files(data, draw):
@@ -237,14 +262,17 @@ def test_fuzz_truncated_and_mutated_files(data, draw):
     cut = draw.draw(st.integers(0, len(data) - 1))
     assert check_parse(data[:cut]) is None  # every truncation is refused
     mutated = bytearray(data)
-    for position, value in draw.draw(st.lists(st.tuples(st.integers(0, len(data) - 1),
-                                                        st.integers(0, 255)), max_size=4)):
+    for position, value in draw.draw(
+        st.lists(st.tuples(st.integers(0, len(data) - 1), st.integers(0, 255)), max_size=4)
+    ):
         mutated[position] = value
     check_parse(bytes(mutated))
 
 
-@settings(max_examples=100, deadline=5000,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
+@settings(
+    max_examples=100, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(idx_files(), st.data())
 def test_fuzz_damaged_gzip_files(tmp_path, data, draw):
     packed = bytearray(gzip.compress(data, mtime=0))

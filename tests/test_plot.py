@@ -10,7 +10,7 @@ def original_canvas(images, n):
     out = np.empty((28 * n, 28 * n))
     for i in range(n):
         for j in range(n):
-            out[i * 28:(i + 1) * 28, j * 28:(j + 1) * 28] = images[i * n + j].reshape(28, 28)
+            out[i * 28 : (i + 1) * 28, j * 28 : (j + 1) * 28] = images[i * n + j].reshape(28, 28)
     return out
 
 
@@ -37,8 +37,9 @@ def test_figures():
 def test_canvases_side_by_side_with_labels():
     images = np.random.default_rng(4).random((16, 784))
     labels = np.arange(16) % 10
-    fig = ae.plot_canvases({"Original Images": images, "Reconstructed Images": 1 - images},
-                           4, labels=labels)
+    fig = ae.plot_canvases(
+        {"Original Images": images, "Reconstructed Images": 1 - images}, 4, labels=labels
+    )
     assert [ax.get_title() for ax in fig.axes] == ["Original Images", "Reconstructed Images"]
     np.testing.assert_array_equal(fig.axes[1].images[0].get_array(), ae.canvas(1 - images))
     for ax in fig.axes:  # each tile's label in its top-left corner, row by row
@@ -54,7 +55,7 @@ def test_plot_codes_2d_draws_every_point_in_its_panel():
     projections = {"PCA": rng.random((50, 2)), "t-SNE": rng.random((50, 2))}
     fig = ae.plot_codes_2d(projections, labels)
     assert len(fig.axes) == 2 and [ax.get_title() for ax in fig.axes] == ["PCA", "t-SNE"]
-    for ax, points in zip(fig.axes, projections.values()):
+    for ax, points in zip(fig.axes, projections.values(), strict=True):
         np.testing.assert_array_equal(ax.collections[0].get_offsets(), points)
         np.testing.assert_array_equal(ax.collections[0].get_array(), labels)
         assert sorted(text.get_text() for text in ax.texts) == [str(d) for d in range(10)]
@@ -78,8 +79,11 @@ def test_plot_rows_draws_each_row_under_its_title():
     rows = [rng.random((6, 784)) for _ in range(3)]
     fig = ae.plot_rows(rows, ["noisy", "denoised", "clean"])
     assert len(fig.axes) == 18
-    assert [fig.axes[6 * r].get_title(loc="left") for r in range(3)] == ["noisy", "denoised",
-                                                                         "clean"]
+    assert [fig.axes[6 * r].get_title(loc="left") for r in range(3)] == [
+        "noisy",
+        "denoised",
+        "clean",
+    ]
     np.testing.assert_array_equal(fig.axes[6 + 4].images[0].get_array(), rows[1][4].reshape(28, 28))
     with pytest.raises(ValueError, match="one title per row"):
         ae.plot_rows(rows, ["noisy", "clean"])

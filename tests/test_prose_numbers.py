@@ -43,8 +43,10 @@ def printed_losses():
 
 CODE_DIRECTIVES = ("{code-block}", "{code}", "{literalinclude}", "{eval-rst}", "{code-cell}")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
-NUMBER = re.compile(r"(?<![\w.^{-])(?:\d+(?:,\d{3})*(?:\.\d+)?\s?%|\d+\.\d+(?:[eE][-+]?\d+)?"
-                    r"|\d+[eE][-+]?\d+|10\^\{?-?\d+\}?)(?![\w.]?\d)")
+NUMBER = re.compile(
+    r"(?<![\w.^{-])(?:\d+(?:,\d{3})*(?:\.\d+)?\s?%|\d+\.\d+(?:[eE][-+]?\d+)?"
+    r"|\d+[eE][-+]?\d+|10\^\{?-?\d+\}?)(?![\w.]?\d)"
+)
 
 
 def _closes(match, fence):
@@ -103,7 +105,7 @@ def unbound_numbers():
         for match in NUMBER.finditer(text):
             number = match.group(0).replace(" ", "")
             if number not in allowed:
-                context = " ".join(text[max(0, match.start() - 40):match.end() + 20].split())
+                context = " ".join(text[max(0, match.start() - 40) : match.end() + 20].split())
                 found.append(f"{where}: {number!r} in '...{context}...'")
     return found
 
@@ -114,11 +116,20 @@ def test_every_number_in_the_prose_is_glued_or_allowed():
 
 
 def test_the_scan_sees_numbers_and_skips_code():
-    text = ("A loss of 0.0531 and 61 % saturated, 3e-11 and $10^{-5}$; not `x = 0.25` nor\n"
-            "{glue:text}`loss:.4f` nor [a link](https://x.org/v1.2).\n"
-            "```python\ny = 0.123\n```\n"
-            "````{dropdown} Solution\nabout 0.07\n```python\nz = 0.4\n```\n````\n"
-            "```{dropdown} Solution 2\nthen 0.08\n```\n\nand 0.09 after both.\n")
+    text = (
+        "A loss of 0.0531 and 61 % saturated, 3e-11 and $10^{-5}$; not `x = 0.25` nor\n"
+        "{glue:text}`loss:.4f` nor [a link](https://x.org/v1.2).\n"
+        "```python\ny = 0.123\n```\n"
+        "````{dropdown} Solution\nabout 0.07\n```python\nz = 0.4\n```\n````\n"
+        "```{dropdown} Solution 2\nthen 0.08\n```\n\nand 0.09 after both.\n"
+    )
     assert [m.group(0) for m in NUMBER.finditer(prose(text))] == [
-        "0.0531", "61 %", "3e-11", "10^{-5}", "0.07", "0.08", "0.09"]
+        "0.0531",
+        "61 %",
+        "3e-11",
+        "10^{-5}",
+        "0.07",
+        "0.08",
+        "0.09",
+    ]
     assert "0.4383" in printed_losses() and "0.057672" in printed_losses()

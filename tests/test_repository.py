@@ -30,10 +30,12 @@ def readme_problems(root):
     """README.md's links of each form in ``set_repository.LINK_PATTERNS``, and the ones that
     name another repository than book/_config.yml's."""
     ours = set_repository.readme_links(
-        *set_repository.owner_repo(add_install_cell.repository(root)[0]))
+        *set_repository.owner_repo(add_install_cell.repository(root)[0])
+    )
     text = (Path(root) / "README.md").read_text()
-    found = {kind: re.findall(pattern, text)
-             for kind, pattern in set_repository.LINK_PATTERNS.items()}
+    found = {
+        kind: re.findall(pattern, text) for kind, pattern in set_repository.LINK_PATTERNS.items()
+    }
     problems = [link for kind, links in found.items() for link in links if link != ours[kind]]
     return problems, found
 
@@ -45,13 +47,19 @@ def test_config_names_a_github_repository():
 
 def test_every_notebook_of_the_book_starts_with_the_install_cell():
     notebooks = add_install_cell.book_notebooks(ROOT)
-    assert {p.name for p in notebooks} == {p.name for p in (ROOT / "book").glob("*.ipynb")}, \
+    assert {p.name for p in notebooks} == {p.name for p in (ROOT / "book").glob("*.ipynb")}, (
         "every notebook in book/ must be listed in _toc.yml"
+    )
     source = add_install_cell.install_source(ROOT)
-    stale = [p.name for p in notebooks
-             if not add_install_cell.is_current(nbformat.read(p, as_version=4).cells[0], source)]
-    assert not stale, (f"{stale}: the first cell is not the install cell for the repository in "
-                       "book/_config.yml; run python scripts/add_install_cell.py")
+    stale = [
+        p.name
+        for p in notebooks
+        if not add_install_cell.is_current(nbformat.read(p, as_version=4).cells[0], source)
+    ]
+    assert not stale, (
+        f"{stale}: the first cell is not the install cell for the repository in "
+        "book/_config.yml; run python scripts/add_install_cell.py"
+    )
 
 
 def test_the_install_cell_installs_from_the_configured_repository():
