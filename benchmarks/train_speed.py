@@ -1,4 +1,4 @@
-"""Training speed, side by side, on this machine: the seed's TF1 loop, ae.train, Keras fit.
+"""Training speed, side by side, on this machine: the original's TF1 loop, ae.train, Keras fit.
 
 Run from the repository root (MNIST as for the tests):
 
@@ -6,18 +6,23 @@ Run from the repository root (MNIST as for the tests):
     python benchmarks/train_speed.py --full     # also: the 30,000-step run's time and peak
                                                 # memory, imports, MNIST load, book build and
                                                 # pytest --nbval (about 10 more minutes)
+    python benchmarks/train_speed.py --full --json book/data/train_speed.json
+                                                # also writes every number to a JSON file,
+                                                # which the performance appendix reads
 
-Every loop trains the seed's network (784-256-128-256-784, batch 256, TF1 RMSProp at 0.01)
+Every loop trains the original's network (784-256-128-256-784, batch 256, TF1 RMSProp at 0.01)
 on the same data. Rates are steady-state: each loop runs SHORT and then SHORT + STEPS steps
 from a fresh start, and the rate is STEPS over the difference, so graph building and
 tracing cancel out; the median of REPEATS such measurements is printed. One training step
-is 6 x 468,368 parameters x 256 images = 0.719 GFLOP. The ceiling ("of TF matmuls") is the
-step's 11 matrix products alone, in the order a step needs them (``tf_step_matmuls``); the
-same products all independent, which TensorFlow runs two at a time, are printed beside it.
-The benchmark reports; it gates nothing.
+is 6 x parameters x batch = 6 x 468,368 x 256 = 0.719 GFLOP (the count read from the model).
+The ceiling ("of TF matmuls") is the step's 11 matrix products alone, in the order a step
+needs them (``tf_step_matmuls``); the same products all independent, which TensorFlow runs
+several at a time, are printed beside it. The benchmark reports; it gates nothing. With
+--json, every number it prints (and the machine's facts) also goes to a JSON file.
 """
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -25,15 +30,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import ae_tutorial as ae  # first: it imports TensorFlow without the start-up chatter
 from ae_tutorial import tf
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+# isort: split
+import keras
+import numpy as np
 
 CONFIG = ae.OriginalConfig()
-STEP_GFLOP = 6 * 468_368 * CONFIG.batch_size / 1e9
+PARAMETERS = ae.Autoencoder(CONFIG).count_params()  # 468,368 for the original's network
+STEP_GFLOP = 6 * PARAMETERS * CONFIG.batch_size / 1e9
 SHORT, STEPS, REPEATS = 50, 1000, 5
 
 
@@ -43,39 +51,58 @@ def steady_rates(runs):
     rates = {name: [] for name in runs}
     for _ in range(REPEATS):
         for name, run in runs.items():
-            t0 = time.perf_counter(); run(SHORT); t1 = time.perf_counter()
-            run(SHORT + STEPS); t2 = time.perf_counter()
+            t0 = time.perf_counter()
+            run(SHORT)
+            t1 = time.perf_counter()
+            run(SHORT + STEPS)
+            t2 = time.perf_counter()
             rates[name].append(STEPS / ((t2 - t1) - (t1 - t0)))
     return {name: statistics.median(r) for name, r in rates.items()}
 
 
 def tf1_loop(data):
-    """The seed's loop: tf.compat.v1 graph, placeholder, feed_dict, RMSPropOptimizer, Session."""
+    """The original's loop: tf.compat.v1 graph, placeholder, feed_dict, RMSPropOptimizer,
+    Session."""
     initial = ae.Autoencoder(CONFIG).get_weights()
 
     def run(n):
         batches = (data.train.next_batch(CONFIG.batch_size)[0] for _ in range(n))
         ae.tf1_losses(initial, batches, CONFIG.learning_rate, num_steps=n)
+
     return run
 
 
 def ae_train(data, fast=True):
     def run(n):
-        ae.train(ae.Autoencoder(CONFIG), data.train, CONFIG, num_steps=n, display_step=n,
-                 verbose=False, fast=fast)
+        ae.train(
+            ae.Autoencoder(CONFIG),
+            data.train,
+            CONFIG,
+            num_steps=n,
+            display_step=n,
+            verbose=False,
+            fast=fast,
+        )
+
     return run
 
 
 def keras_fit(data):
     """Keras' own loop, Model.fit, with the same optimiser and loss (its own batch order)."""
     images = tf.constant(data.train.images)
-    batches = (tf.data.Dataset.from_tensor_slices(images).shuffle(55_000, seed=0)
-               .batch(CONFIG.batch_size, drop_remainder=True).map(lambda x: (x, x)).repeat())
+    batches = (
+        tf.data.Dataset.from_tensor_slices(images)
+        .shuffle(55_000, seed=0)
+        .batch(CONFIG.batch_size, drop_remainder=True)
+        .map(lambda x: (x, x))
+        .repeat()
+    )
 
     def run(n):
         model = ae.Autoencoder(CONFIG)
         model.compile(optimizer=ae.RMSProp(CONFIG.learning_rate), loss=ae.mse)
         model.fit(batches, epochs=1, steps_per_epoch=n, shuffle=False, verbose=0)
+
     return run
 
 
@@ -84,9 +111,13 @@ def keras_fit(data):
 # gradient is not needed, and TF1 and Keras both skip it, so it is left out).
 LAYERS = ((784, 256), (256, 128), (128, 256), (256, 784))
 B = CONFIG.batch_size
-STEP_MATMULS = ([(B, i, o) for i, o in LAYERS]                 # forward  x @ W
-                + [(i, B, o) for i, o in LAYERS]               # dW = x^T @ dy
-                + [(B, o, i) for i, o in LAYERS[1:]])          # dx = dy @ W^T
+STEP_MATMULS = (
+    [(B, i, o) for i, o in LAYERS]  # forward: x @ W
+    + [(i, B, o) for i, o in LAYERS]  # dW = x^T @ dy
+    + [(B, o, i) for i, o in LAYERS[1:]]  # dx = dy @ W^T
+)
+MATMUL_GFLOP = sum(2 * m * k * n for m, k, n in STEP_MATMULS) / 1e9
+SQUARE = 2048  # the side of the large square product
 
 
 def time_median(fn, repeats=REPEATS, number=20):
@@ -101,14 +132,16 @@ def time_median(fn, repeats=REPEATS, number=20):
 
 
 def numpy_step_matmuls():
-    """``run(n)``: the step's 12 products, n times, in NumPy."""
+    """``run(n)``: the step's 11 products, n times, in NumPy, one at a time."""
     rng = np.random.default_rng(0)
-    pairs = [(rng.random((m, k), np.float32), rng.random((k, n), np.float32))
-             for m, k, n in STEP_MATMULS]
+    pairs = [
+        (rng.random((m, k), np.float32), rng.random((k, n), np.float32)) for m, k, n in STEP_MATMULS
+    ]
 
     def run(n):
         for _ in range(n):
             [a @ b for a, b in pairs]
+
     return run
 
 
@@ -128,8 +161,7 @@ def tf_step_matmuls(dependent=True):
     bounds independent work, which a training step is not; it is printed for comparison.
     """
     if not dependent:
-        pairs = [(tf.random.uniform((m, k)), tf.random.uniform((k, n)))
-                 for m, k, n in STEP_MATMULS]
+        pairs = [(tf.random.uniform((m, k)), tf.random.uniform((k, n))) for m, k, n in STEP_MATMULS]
 
         @tf.function
         def independent(n):
@@ -143,13 +175,13 @@ def tf_step_matmuls(dependent=True):
 
     def step(i, weights):
         outputs = [x]
-        for w in weights:                                            # forward  x @ W
+        for w in weights:  # forward  x @ W
             outputs.append(outputs[-1] @ w)
         grad, grads = outputs[-1], []
         for k in reversed(range(len(weights))):
-            grads.insert(0, tf.matmul(outputs[k], grad, transpose_a=True))   # x^T @ dy
+            grads.insert(0, tf.matmul(outputs[k], grad, transpose_a=True))  # x^T @ dy
             if k:
-                grad = tf.matmul(grad, weights[k], transpose_b=True)         # dy @ W^T
+                grad = tf.matmul(grad, weights[k], transpose_b=True)  # dy @ W^T
         return i + 1, grads
 
     @tf.function
@@ -161,95 +193,230 @@ def tf_step_matmuls(dependent=True):
     return lambda n: dependent_products(tf.constant(n)).numpy()
 
 
-def square_rate(size=2048):
+def square_rate(size=SQUARE):
     """GFLOP/s of one large square float32 product, NumPy and TensorFlow."""
     a = np.random.default_rng(0).random((size, size), np.float32)
-    flop = 2 * size ** 3 / 1e9
+    flop = 2 * size**3 / 1e9
     ta, tb = tf.constant(a), tf.constant(a.T.copy())
     product = tf.function(lambda: tf.reduce_sum(tf.matmul(ta, tb)[:1, :1]))
-    return (flop / time_median(lambda: a @ a, number=3),
-            flop / time_median(lambda: product().numpy(), number=3))
+    return (
+        flop / time_median(lambda: a @ a, number=3),
+        flop / time_median(lambda: product().numpy(), number=3),
+    )
 
 
 def timed_command(command, **env):
+    """Seconds ``command`` took, or None if it failed; and the text printed for it."""
     t0 = time.perf_counter()
-    done = subprocess.run(command, shell=True, capture_output=True, text=True,
-                          env={**os.environ, **env})
+    done = subprocess.run(
+        command, shell=True, capture_output=True, text=True, env={**os.environ, **env}
+    )
     if done.returncode != 0:
-        return f"failed ({command}: exit {done.returncode})"
-    return f"{time.perf_counter() - t0:.1f} s"
+        return None, f"failed ({command}: exit {done.returncode})"
+    seconds = time.perf_counter() - t0
+    return seconds, f"{seconds:.1f} s"
 
 
 def full_run_peak_memory():
-    """Seconds and peak resident memory (GiB) of the seed's 30,000 steps, in a fresh process.
+    """Seconds and peak resident memory (GiB) of the original's 30,000 steps, in a fresh process.
 
     The peak is the child's VmHWM, the high-water mark of its own memory map: ru_maxrss
     would also count the memory of this (large) parent process that forked it.
     """
-    code = ("import re, time, ae_tutorial as ae; c = ae.OriginalConfig(); "
-            "d = ae.read_data_sets(seed=0); t = time.perf_counter(); "
-            "ae.train(ae.Autoencoder(c), d.train, c, verbose=False); "
-            "hwm = re.search(r'VmHWM:\\s+(\\d+) kB', open('/proc/self/status').read()); "
-            "print(time.perf_counter() - t, hwm.group(1))")
+    code = (
+        "import re, time, ae_tutorial as ae; c = ae.OriginalConfig(); "
+        "d = ae.read_data_sets(seed=0); t = time.perf_counter(); "
+        "ae.train(ae.Autoencoder(c), d.train, c, verbose=False); "
+        "hwm = re.search(r'VmHWM:\\s+(\\d+) kB', open('/proc/self/status').read()); "
+        "print(time.perf_counter() - t, hwm.group(1))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     seconds, kib = out.stdout.split()
-    return float(seconds), int(kib) / 2 ** 20
+    return float(seconds), int(kib) / 2**20
 
 
 def cpu_model():
     try:
         with open("/proc/cpuinfo") as f:
-            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+            return next(
+                line.split(":", 1)[1].strip() for line in f if line.startswith("model name")
+            )
     except (OSError, StopIteration):
         return platform.processor() or "unknown CPU"
 
 
-def main(full=False):
+def write_json(path, results):
+    """Write ``results`` to ``path`` atomically: a temporary file in the same folder, renamed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(results, f, indent=2)
+            f.write("\n")
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's file is private; a plain file is not
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+#: The loops' keys in the JSON file, and their names in the printed table.
+LOOPS = {
+    "tf1": "TF1 loop (original's code)",
+    "ae_train": "ae.train",
+    "ae_train_plain": "ae.train (plain, fast=False)",
+    "keras_fit": "Keras Model.fit",
+}
+
+
+def main(full=False, json_path=None):
     data = ae.read_data_sets(seed=0)
-    print(f"# {time.strftime('%Y-%m-%d')}, {cpu_model()}, {len(os.sched_getaffinity(0))} cores, "
-          f"TensorFlow {tf.__version__}, Keras {keras.__version__}, NumPy {np.__version__}")
-    loops = {"TF1 loop (seed's code)": tf1_loop(data), "ae.train": ae_train(data),
-             "ae.train (plain, fast=False)": ae_train(data, fast=False),
-             "Keras Model.fit": keras_fit(data)}
-    rates = steady_rates({**loops, "TF matmuls": tf_step_matmuls(),
-                          "TF matmuls, independent": tf_step_matmuls(dependent=False),
-                          "NumPy matmuls": numpy_step_matmuls()})
-    ceiling = {name: rates.pop(name)
-               for name in ("TF matmuls", "TF matmuls, independent", "NumPy matmuls")}
+    machine = {
+        "cpu": cpu_model(),
+        "cores": len(os.sched_getaffinity(0)),
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+        "gpus": len(tf.config.list_physical_devices("GPU")),
+    }
+    results = {
+        "date": time.strftime("%Y-%m-%d"),
+        "command": " ".join(["python", *sys.argv]),
+        "full": full,
+        "machine": machine,
+        "method": {
+            "short_steps": SHORT,
+            "steps": STEPS,
+            "repeats": REPEATS,
+            "batch_size": CONFIG.batch_size,
+            "parameters": PARAMETERS,
+            "step_gflop": STEP_GFLOP,
+            "matmuls": len(STEP_MATMULS),
+            "matmul_shapes": STEP_MATMULS,
+            "matmul_gflop": MATMUL_GFLOP,
+            "square_size": SQUARE,
+        },
+    }
+    print(
+        f"# {results['date']}, {machine['cpu']}, {machine['cores']} cores, "
+        f"TensorFlow {tf.__version__}, Keras {keras.__version__}, NumPy {np.__version__}"
+    )
+    loops = {
+        LOOPS["tf1"]: tf1_loop(data),
+        LOOPS["ae_train"]: ae_train(data),
+        LOOPS["ae_train_plain"]: ae_train(data, fast=False),
+        LOOPS["keras_fit"]: keras_fit(data),
+    }
+    rates = steady_rates(
+        {
+            **loops,
+            "TF matmuls": tf_step_matmuls(),
+            "TF matmuls, independent": tf_step_matmuls(dependent=False),
+            "NumPy matmuls": numpy_step_matmuls(),
+        }
+    )
+    ceiling = {
+        name: rates.pop(name) for name in ("TF matmuls", "TF matmuls, independent", "NumPy matmuls")
+    }
     square_np, square_tf = square_rate()
-    base = rates["TF1 loop (seed's code)"]
-    print(f"\n{'loop':<30}{'steps/s':>9}{'GFLOP/s':>9}{'x TF1':>7}{'of TF matmuls':>15}"
-          f"{'of independent':>16}{'of NumPy square':>17}")
-    for name, rate in rates.items():
-        gflops = rate * STEP_GFLOP
-        print(f"{name:<30}{rate:>9.1f}{gflops:>9.1f}{rate / base:>7.2f}"
-              f"{rate / ceiling['TF matmuls']:>15.0%}"
-              f"{rate / ceiling['TF matmuls, independent']:>16.0%}{gflops / square_np:>17.0%}")
-    print(f"\nthe step's 11 matmuls alone, steps/s: TensorFlow {ceiling['TF matmuls']:.1f} "
-          f"with the step's dependences (the ceiling), "
-          f"{ceiling['TF matmuls, independent']:.1f} all independent (two at a time); "
-          f"NumPy {ceiling['NumPy matmuls']:.1f} one at a time")
-    print(f"one 2048 x 2048 matmul: NumPy {square_np:.1f} GFLOP/s, TensorFlow {square_tf:.1f} GFLOP/s")
-    print(f"(a step is {STEP_GFLOP:.3f} GFLOP by 6 x parameters x batch; its 11 matmuls are "
-          f"{sum(2 * m * k * n for m, k, n in STEP_MATMULS) / 1e9:.3f} GFLOP)")
+    base = rates[LOOPS["tf1"]]
+    print(
+        f"\n{'loop':<30}{'steps/s':>9}{'GFLOP/s':>9}{'x TF1':>7}{'of TF matmuls':>15}"
+        f"{'of independent':>16}{'of NumPy square':>17}"
+    )
+    results["loops"] = {}
+    for key, name in LOOPS.items():
+        rate = rates[name]
+        row = {
+            "label": name,
+            "steps_per_s": rate,
+            "gflop_per_s": rate * STEP_GFLOP,
+            "x_tf1": rate / base,
+            "of_ceiling": rate / ceiling["TF matmuls"],
+            "of_independent": rate / ceiling["TF matmuls, independent"],
+            "of_numpy_square": rate * STEP_GFLOP / square_np,
+        }
+        results["loops"][key] = row
+        print(
+            f"{name:<30}{rate:>9.1f}{row['gflop_per_s']:>9.1f}{row['x_tf1']:>7.2f}"
+            f"{row['of_ceiling']:>15.0%}"
+            f"{row['of_independent']:>16.0%}{row['of_numpy_square']:>17.0%}"
+        )
+    results["matmuls_steps_per_s"] = {
+        "tensorflow_dependent": ceiling["TF matmuls"],  # the ceiling
+        "tensorflow_independent": ceiling["TF matmuls, independent"],
+        "numpy": ceiling["NumPy matmuls"],
+    }
+    results["square_gflop_per_s"] = {"numpy": square_np, "tensorflow": square_tf}
+    print(
+        f"\nthe step's {len(STEP_MATMULS)} matmuls alone, steps/s: "
+        f"TensorFlow {ceiling['TF matmuls']:.1f} with the step's dependences (the ceiling), "
+        f"{ceiling['TF matmuls, independent']:.1f} all independent (several at a time); "
+        f"NumPy {ceiling['NumPy matmuls']:.1f} one at a time"
+    )
+    print(
+        f"one {SQUARE} x {SQUARE} matmul: NumPy {square_np:.1f} GFLOP/s, "
+        f"TensorFlow {square_tf:.1f} GFLOP/s"
+    )
+    print(
+        f"(a step is {STEP_GFLOP:.3f} GFLOP by 6 x parameters x batch; its "
+        f"{len(STEP_MATMULS)} matmuls are {MATMUL_GFLOP:.3f} GFLOP)"
+    )
     if full:
-        seconds, gib = full_run_peak_memory()
-        print(f"\nseed's 30,000 steps with ae.train: {seconds:.0f} s, peak memory {gib:.2f} GiB")
-        py = sys.executable
-        print("import ae_tutorial:", timed_command(f"{py} -c 'import ae_tutorial'"))
-        t0 = time.perf_counter()
-        ae.read_data_sets(seed=0)
-        print(f"load MNIST (files cached, digests checked): {time.perf_counter() - t0:.2f} s")
-        jupyter_book = os.path.join(os.path.dirname(py), "jupyter-book")  # this environment's
-        print("jupyter-book build book/:",
-              timed_command(f"rm -rf book/_build && {jupyter_book} build book/"))
-        with tempfile.TemporaryDirectory() as cache:  # from scratch: chapters 6, 8, 9 train
-            print("pytest --nbval (empty weight cache):",
-                  timed_command(f"{py} -m pytest --nbval -q", AE_TUTORIAL_CACHE=cache))
+        results["full_run"] = full_measurements()
+    if json_path is not None:
+        write_json(json_path, results)
+        print(f"\nwrote {json_path}")
+
+
+def full_measurements():
+    """--full: the 30,000-step run, imports, MNIST load, book build, pytest --nbval; printed,
+    and returned as a dict (seconds; None for a command that failed)."""
+    seconds, gib = full_run_peak_memory()
+    print(
+        f"\nthe original's 30,000 steps with ae.train: {seconds:.0f} s, peak memory {gib:.2f} GiB"
+    )
+    out = {"train_30000_s": seconds, "peak_memory_gib": gib}
+    py = sys.executable
+    out["import_ae_tutorial_s"], text = timed_command(f"{py} -c 'import ae_tutorial'")
+    print("import ae_tutorial:", text)
+    out["import_tensorflow_s"], text = timed_command(f"{py} -c 'import tensorflow'")
+    print("import tensorflow:", text)
+    t0 = time.perf_counter()
+    ae.read_data_sets(seed=0)
+    out["load_mnist_s"] = time.perf_counter() - t0
+    print(f"load MNIST (files cached, digests checked): {out['load_mnist_s']:.2f} s")
+    jupyter_book = os.path.join(os.path.dirname(py), "jupyter-book")  # this environment's
+    out["book_build_s"], text = timed_command(f"rm -rf book/_build && {jupyter_book} build book/")
+    print("jupyter-book build book/:", text)
+    with tempfile.TemporaryDirectory() as cache:  # from scratch: the chapters train
+        out["nbval_s"], text = timed_command(f"{py} -m pytest --nbval -q", AE_TUTORIAL_CACHE=cache)
+        out["nbval_cached_networks"] = len(list(Path(cache).glob("*.npz")))
+    print(
+        "pytest --nbval (empty weight cache):",
+        text,
+        f"({out['nbval_cached_networks']} networks trained into the cache)",
+    )
+    return out
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--full", action="store_true", help="also time the 30,000-step run, "
-                        "imports, MNIST loading, the book build and pytest --nbval")
-    main(parser.parse_args().full)
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="also time the 30,000-step run, "
+        "imports, MNIST loading, the book build and pytest --nbval",
+    )
+    parser.add_argument(
+        "--json",
+        metavar="PATH",
+        help="also write every number measured to "
+        "PATH as JSON (atomically), e.g. book/data/train_speed.json",
+    )
+    args = parser.parse_args()
+    main(args.full, args.json)
