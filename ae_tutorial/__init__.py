@@ -55,6 +55,8 @@ _HOME = {
     "SATURATION_MARGIN": "diagnostics",
     "gradient_norms": "diagnostics",
     "layer_outputs": "diagnostics",
+    "dead_units": "diagnostics",
+    "DEAD_SHARE": "diagnostics",
     "saturation": "diagnostics",
     "glue": "prose",
 }

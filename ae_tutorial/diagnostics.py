@@ -10,6 +10,8 @@ from .model import LAYER_NAMES, ORIGINAL_NAMES, Autoencoder
 #: A sigmoid output within this of 0 or 1 counts as *saturated*; its slope ``s (1 - s)`` is
 #: then below 0.01 (4 % of its peak, 0.25), and the pre-activation beyond ``ln 99``, about 4.6.
 SATURATION_MARGIN = 0.01
+#: A code unit saturated at the same end for at least this share of the digits is *dead*.
+DEAD_SHARE = 0.99
 
 
 def layer_outputs(model: Autoencoder, x: np.ndarray | tf.Tensor) -> list[np.ndarray]:
@@ -82,3 +84,26 @@ def gradient_norms(model: Autoencoder, x: np.ndarray | tf.Tensor) -> dict[str, f
         name: float(tf.norm(g))
         for name, g in zip(ORIGINAL_NAMES, tape.gradient(loss, variables), strict=True)
     }
+
+
+def dead_units(
+    codes: np.ndarray, share: float = DEAD_SHARE, margin: float = SATURATION_MARGIN
+) -> np.ndarray:
+    """Which code units are *dead*: saturated at the same end for nearly every digit.
+
+    A dead unit gives (nearly) every digit the same value, so it tells the decoder almost
+    nothing about the digit (chapters "Why the original plateaus" and "What the code
+    learned").
+
+    Args:
+        codes: sigmoid outputs in [0, 1], shape (digits, units), e.g. ``encode(model, x)``.
+        share: the share of the digits for which a dead unit is saturated at one end.
+        margin: within this of 0 or of 1 an output is saturated.
+
+    Returns:
+        A bool array of shape (units,): ``True`` where the unit is within ``margin`` of 0,
+        or within ``margin`` of 1, for at least ``share`` of the digits.
+    """
+    codes = np.asarray(codes)
+    near_0, near_1 = (codes < margin).mean(axis=0), (codes > 1 - margin).mean(axis=0)
+    return np.maximum(near_0, near_1) >= share

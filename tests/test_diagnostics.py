@@ -54,3 +54,19 @@ def test_gradient_norms_match_the_tape(model):
 def test_bad_margin_is_refused(model):
     with pytest.raises(ValueError, match="margin"):
         ae.saturation(model, X, margin=0.6)
+
+
+def test_dead_units_are_saturated_at_one_end_for_nearly_every_digit():
+    rng = np.random.default_rng(7)
+    codes = rng.uniform(0.2, 0.8, size=(200, 5))  # unit 0: alive
+    codes[:, 1] = 0.001  # near 0 for every digit: dead
+    codes[:, 2] = 0.999  # near 1 for every digit: dead
+    codes[:, 3] = np.where(np.arange(200) < 100, 0.001, 0.999)  # saturated, but at both ends
+    codes[:, 4] = 0.001
+    codes[:3, 4] = 0.5  # near 0 for 197 of 200 digits (98.5 %): alive at share 0.99
+    brute = [
+        max(np.mean(codes[:, u] < 0.01), np.mean(codes[:, u] > 0.99)) >= 0.99 for u in range(5)
+    ]
+    np.testing.assert_array_equal(ae.dead_units(codes), brute)
+    np.testing.assert_array_equal(ae.dead_units(codes), [False, True, True, False, False])
+    assert ae.dead_units(codes, share=0.98)[4]

@@ -29,7 +29,6 @@ ALLOWED = {
     "10^{-7}": "the same, in maths",
     "0.001": "Keras' default learning rate for Adam and RMSprop",
     "0.5": "the denoising chapter's noise level; a sigmoid's output at 0",
-    "0.3": "the masking noise's fraction of pixels",
 }
 
 
