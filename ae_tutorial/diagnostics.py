@@ -101,7 +101,7 @@ def dead_units(
         margin: within this of 0 or of 1 an output is saturated.
 
     Returns:
-        A bool array of shape (units,): ``True`` where the unit is within ``margin`` of 0,
+        A bool array of shape (units,), ``True`` where the unit is within ``margin`` of 0,
         or within ``margin`` of 1, for at least ``share`` of the digits.
     """
     codes = np.asarray(codes)
