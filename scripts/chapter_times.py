@@ -1,0 +1,102 @@
+"""Write book/data/chapter_times.csv: how long each chapter takes to run, as measured.
+
+Run from the repository root after executing notebooks with scripts/execute_notebooks.py:
+python scripts/chapter_times.py   (--check: write nothing, exit 1 if the file would change)
+
+Each code cell of a notebook executed by Jupyter stores when it started and when it finished
+(``metadata.execution``). A chapter's time is the span from its first cell's start to its last
+cell's end, on the machine and with the weight cache that stored the outputs; the introduction
+shows the table. The last row is the one-off cost of the weight cache (``ae.trained``): the
+number of trained networks the chapters load, times one training's 30,000 steps at the rate of
+``ae.train`` that benchmarks/train_speed.py measured (book/data/train_speed.json).
+"""
+
+import argparse
+import csv
+import io
+import json
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+import yaml
+
+BOOK = Path(__file__).resolve().parent.parent / "book"
+OUT = BOOK / "data" / "chapter_times.csv"
+#: ``ae.trained`` configurations the chapters load: the original, then chapter "Why the
+#: original plateaus" (Glorot, Keras RMSprop, Adam, Glorot + Adam at 1e-3) and chapter "What
+#: the code learned" (Gaussian noise, masking).
+CACHED_NETWORKS = 7
+STEPS = 30_000
+
+
+def chapters(book=BOOK):
+    """``(number or None, file stem)`` in reading order; numbered parts count on across parts."""
+    toc = yaml.safe_load((book / "_toc.yml").read_text())
+    number, found = 0, []
+    for part in toc["parts"]:
+        for entry in part["chapters"]:
+            if part.get("numbered"):
+                number += 1
+            found.append((number if part.get("numbered") else None, entry["file"]))
+    return found
+
+
+def seconds(path):
+    """From the first code cell's start to the last one's end, as the notebook stored them."""
+    runs = [c.metadata.get("execution") for c in nbformat.read(path, 4).cells]
+    runs = [r for r in runs if r]
+    if not runs:
+        raise ValueError(f"{path}: no cell stores its execution times; execute it first")
+
+    def moment(text):
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    span = moment(runs[-1]["shell.execute_reply"]) - moment(runs[0]["iopub.execute_input"])
+    return span.total_seconds()
+
+
+def title(path):
+    """The notebook's first heading."""
+    for cell in nbformat.read(path, 4).cells:
+        found = re.search(r"^# (.+)$", cell.source, re.MULTILINE)
+        if cell.cell_type == "markdown" and found:
+            return found.group(1).strip()
+    raise ValueError(f"{path}: no title")
+
+
+def table(book=BOOK):
+    """The CSV text: one row per notebook chapter, then the weight cache's one-off row."""
+    rows = []
+    for number, stem in chapters(book):
+        path = book / f"{stem}.ipynb"
+        if path.exists():
+            name = f"{number}. {title(path)}" if number else title(path)
+            rows.append((name, f"{seconds(path) / 60:.1f}"))
+    rate = json.loads((book / "data" / "train_speed.json").read_text())["loops"]["ae_train"]
+    once = CACHED_NETWORKS * STEPS / rate["steps_per_s"] / 60
+    rows.append((f"Once: train the {CACHED_NETWORKS} cached networks", f"{once:.1f}"))
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(("Chapter", "Minutes"))
+    writer.writerows(rows)
+    return text.getvalue()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
+    args = parser.parse_args()
+    new = table()
+    if args.check:
+        if not OUT.exists() or OUT.read_text() != new:
+            sys.exit(f"{OUT} is stale: run python scripts/chapter_times.py")
+        return
+    OUT.write_text(new)
+    print(new, end="")
+
+
+if __name__ == "__main__":
+    main()
