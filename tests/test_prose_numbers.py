@@ -12,6 +12,8 @@ import json
 import re
 from pathlib import Path
 
+from _prose import context, prose
+
 import ae_tutorial as ae
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
@@ -40,46 +42,10 @@ def printed_losses():
     return forms
 
 
-CODE_DIRECTIVES = ("{code-block}", "{code}", "{literalinclude}", "{eval-rst}", "{code-cell}")
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
 NUMBER = re.compile(
     r"(?<![\w.^{-])(?:\d+(?:,\d{3})*(?:\.\d+)?\s?%|\d+\.\d+(?:[eE][-+]?\d+)?"
     r"|\d+[eE][-+]?\d+|10\^\{?-?\d+\}?)(?![\w.]?\d)"
 )
-
-
-def _closes(match, fence):
-    """Whether the fence line ``match`` closes a block opened by ``fence``."""
-    marker = match.group(1)
-    return marker[0] == fence[0] and len(marker) >= len(fence) and not match.group(2).strip()
-
-
-def prose(text):
-    """``text`` without code blocks, inline code, roles' targets, links' URLs and labels."""
-    kept, code, directives = [], None, []  # the open code block; the open prose directives
-    for line in text.splitlines():
-        match = FENCE.match(line)
-        if code is not None:  # inside a code block: skip to its closing fence
-            if match and _closes(match, code):
-                code = None
-            continue
-        if match:
-            info = match.group(2).strip()
-            if directives and _closes(match, directives[-1]):
-                directives.pop()  # the end of a {dropdown}, {note}, ...
-            elif info.startswith("{") and not info.startswith(CODE_DIRECTIVES):
-                directives.append(match.group(1))  # its fence line holds no prose
-            else:
-                code = match.group(1)
-            continue
-        if re.match(r"^\s*:[\w-]+:", line) or re.match(r"^\([\w-]+\)=\s*$", line):
-            continue  # a directive's option, or a label
-        kept.append(line)
-    text = "\n".join(kept)
-    text = re.sub(r"\{[\w:-]+\}`[^`]*`", " ", text)  # roles: {glue:text}`x:.4f`, {ref}`ch-x`
-    text = re.sub(r"`[^`]*`", " ", text)  # inline code
-    text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets
-    return re.sub(r"<!--.*?-->", " ", text, flags=re.DOTALL)
 
 
 def texts():
@@ -104,8 +70,8 @@ def unbound_numbers():
         for match in NUMBER.finditer(text):
             number = match.group(0).replace(" ", "")
             if number not in allowed:
-                context = " ".join(text[max(0, match.start() - 40) : match.end() + 20].split())
-                found.append(f"{where}: {number!r} in '...{context}...'")
+                around = context(text, match.start(), match.end())
+                found.append(f"{where}: {number!r} in '...{around}...'")
     return found
 
 
