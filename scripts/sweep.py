@@ -1,0 +1,187 @@
+"""Train many configurations over several seeds as Dask tasks: book/data/sweep_<name>.csv.
+
+Run from the repository root (needs the ``sweep`` extra: pip install -e ".[sweep]"):
+
+    python scripts/sweep.py variants                 # every run of the sweep not stored yet
+    python scripts/sweep.py variants --seeds 1-5 --workers 2
+    python scripts/sweep.py variants --scheduler tcp://host:8786   # an existing Dask cluster
+
+Each run (one configuration, one seed) is a task: it trains ``ae.Autoencoder`` with
+``ae.train`` and measures the test and validation MSE. By default the tasks go to a
+``LocalCluster`` on this machine (one worker process per ``--workers``, one thread each;
+TensorFlow inside a worker uses the cores it finds). With ``--scheduler`` they go to an existing
+cluster, whose workers need this package and MNIST (``AE_TUTORIAL_MNIST_DIR``).
+
+As each run finishes, its row is added to the CSV, which is rewritten whole through a temporary
+file and an atomic rename, so the file on disk is always complete. Runs already in the file are
+skipped, so an interrupted sweep resumes where it stopped. Seed 0 is left out on purpose: it is
+the run the chapters train themselves (through the weight cache), which they check against the
+spread of the stored seeds.
+"""
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "book" / "data"
+
+#: Each sweep: run name -> the ``OriginalConfig`` fields that differ from the original.
+SWEEPS = {
+    "variants": {
+        "original": {},
+        "glorot": {"initializer": "glorot"},
+        "keras_rmsprop": {"optimizer": "keras_rmsprop"},
+        "adam": {"optimizer": "adam"},
+        "adam_1e-3": {"optimizer": "adam", "learning_rate": 0.001},
+        "glorot_adam_1e-3": {"initializer": "glorot", "optimizer": "adam", "learning_rate": 0.001},
+    },
+}
+COLUMNS = (
+    "name",
+    "seed",
+    "config",
+    "test_mse",
+    "validation_mse",
+    "final_loss",
+    "num_steps",
+    "seconds",
+    "tensorflow",
+)
+
+
+def train_one(name, seed, fields, num_steps=None):
+    """Train one run and measure it (a Dask task: imports inside, returns a plain dict).
+
+    Args:
+        name: the run's name in its sweep.
+        seed: the random seed (initial weights and batch order).
+        fields: ``OriginalConfig`` fields that differ from the original.
+        num_steps: overrides the configuration's step count (a quick test), or ``None``.
+
+    Returns:
+        The row: the columns of ``COLUMNS``.
+    """
+    import numpy as np
+
+    import ae_tutorial as ae
+
+    steps = {"num_steps": num_steps} if num_steps else {}
+    config = ae.OriginalConfig(**fields, **steps, seed=seed)
+    data = ae.read_data_sets(seed=seed)
+    start = time.perf_counter()
+    model = ae.Autoencoder(config)
+    history = ae.train(model, data.train, config, verbose=False, progress=False)
+    seconds = time.perf_counter() - start
+
+    def mse(split):
+        return float(ae.mse(split.images, model.predict(split.images, batch_size=1000, verbose=0)))
+
+    return {
+        "name": name,
+        "seed": seed,
+        "config": json.dumps(fields, sort_keys=True),
+        "test_mse": f"{mse(data.test):.6f}",
+        "validation_mse": f"{mse(data.validation):.6f}",
+        "final_loss": f"{np.mean([loss for _, loss in history[-1000:]]):.6f}",
+        "num_steps": config.num_steps,
+        "seconds": f"{seconds:.1f}",
+        "tensorflow": ae.tf.__version__,
+    }
+
+
+def read_rows(path):
+    """The rows stored in ``path`` (``[]`` if there is no file yet)."""
+    if not Path(path).exists():
+        return []
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_rows(path, rows):
+    """Write ``rows`` to ``path`` whole: a temporary file, then an atomic rename."""
+    text = io.StringIO()
+    writer = csv.DictWriter(text, COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(sorted(rows, key=lambda r: (r["name"], int(r["seed"]))))
+    tmp = Path(path).with_suffix(".csv.tmp")
+    tmp.write_text(text.getvalue())
+    os.replace(tmp, path)
+
+
+def pending(runs, rows):
+    """The ``(name, seed, fields)`` of ``runs`` that ``rows`` does not hold yet."""
+    done = {(r["name"], int(r["seed"])) for r in rows}
+    return [run for run in runs if run[:2] not in done]
+
+
+def sweep(runs, path, client, num_steps=None, log=print):
+    """Run every pending run of ``runs`` on ``client``, storing each row as it finishes.
+
+    Args:
+        runs: ``(name, seed, fields)`` triples.
+        path: the CSV file.
+        client: a ``dask.distributed.Client``.
+        num_steps: overrides every run's step count (a quick test), or ``None``.
+        log: called with a line per finished run.
+
+    Returns:
+        Every stored row.
+    """
+    from dask.distributed import as_completed
+
+    rows = read_rows(path)
+    todo = pending(runs, rows)
+    log(f"{len(rows)} runs stored, {len(todo)} to go")
+    futures = [
+        client.submit(train_one, *run, num_steps, key=f"{run[0]}-seed{run[1]}", pure=False)
+        for run in todo
+    ]
+    for future in as_completed(futures):
+        row = future.result()
+        rows.append(row)
+        write_rows(path, rows)
+        log(f"{row['name']} seed {row['seed']}: test MSE {row['test_mse']} ({row['seconds']} s)")
+    return rows
+
+
+def parse_seeds(text):
+    """``"1-5"`` -> [1, 2, 3, 4, 5]; ``"1,3"`` -> [1, 3]."""
+    if "-" in text:
+        first, last = (int(t) for t in text.split("-"))
+        return list(range(first, last + 1))
+    return [int(t) for t in text.split(",")]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("name", choices=sorted(SWEEPS))
+    parser.add_argument("--seeds", type=parse_seeds, default=[1, 2, 3, 4, 5])
+    parser.add_argument("--scheduler", help="address of an existing Dask scheduler")
+    parser.add_argument("--workers", type=int, default=1, help="LocalCluster worker processes")
+    parser.add_argument("--out", type=Path, help="default: book/data/sweep_<name>.csv")
+    args = parser.parse_args(argv)
+    from dask.distributed import Client, LocalCluster
+
+    runs = [
+        (name, seed, fields) for seed in args.seeds for name, fields in SWEEPS[args.name].items()
+    ]
+    path = args.out or DATA / f"sweep_{args.name}.csv"
+    if args.scheduler:
+        client = Client(args.scheduler)
+    else:
+        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=None)
+        client = Client(cluster)
+    with client:
+        start = time.perf_counter()
+        rows = sweep(runs, path, client)
+        print(f"{len(rows)} runs in {path} ({time.perf_counter() - start:.0f} s this time)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

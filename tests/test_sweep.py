@@ -1,0 +1,64 @@
+"""scripts/sweep.py: runs as Dask tasks, stores each finished row atomically, resumes."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from dask.distributed import Client, LocalCluster  # the sweep extra, in requirements.txt
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("sweep", ROOT / "scripts" / "sweep.py")
+sweep = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(sweep)
+
+RUNS = [("original", 1, {}), ("glorot", 1, {"initializer": "glorot"})]
+
+
+@pytest.fixture(scope="module")
+def client():
+    with (
+        LocalCluster(
+            processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as c,
+    ):
+        yield c
+
+
+@pytest.mark.slow
+def test_a_tiny_sweep_stores_a_row_per_run_and_resumes(tmp_path, client):
+    path = tmp_path / "sweep.csv"
+    lines = []
+    rows = sweep.sweep(RUNS, path, client, num_steps=3, log=lines.append)
+    stored = sweep.read_rows(path)
+    assert rows and sorted((r["name"], r["seed"]) for r in stored) == [
+        ("glorot", "1"),
+        ("original", "1"),
+    ]
+    for row in stored:
+        assert list(row) == list(sweep.COLUMNS)
+        assert row["num_steps"] == "3" and 0 < float(row["test_mse"]) < 1
+    assert lines[0] == "0 runs stored, 2 to go"
+    assert not list(tmp_path.glob("*.tmp"))  # the temporary file was renamed into place
+    # Again: both runs are stored, so nothing is submitted and the file is unchanged.
+    before, again = path.read_text(), []
+    sweep.sweep(RUNS, path, client, num_steps=3, log=again.append)
+    assert again == ["2 runs stored, 0 to go"] and path.read_text() == before
+
+
+def test_pending_skips_stored_runs():
+    rows = [{"name": "original", "seed": "1"}]
+    assert sweep.pending(RUNS, rows) == [RUNS[1]]
+
+
+def test_seed_ranges():
+    assert sweep.parse_seeds("1-5") == [1, 2, 3, 4, 5]
+    assert sweep.parse_seeds("1,3") == [1, 3]
+
+
+def test_every_sweep_configuration_is_valid():
+    import ae_tutorial as ae
+
+    for runs in sweep.SWEEPS.values():
+        for fields in runs.values():
+            ae.OriginalConfig(**fields)  # raises ValueError naming the field otherwise
