@@ -73,14 +73,13 @@ def table(book=BOOK):
     for number, stem in chapters(book):
         path = book / f"{stem}.ipynb"
         if path.exists():
-            name = f"{number}. {title(path)}" if number else title(path)
-            rows.append((name, f"{seconds(path) / 60:.1f}"))
+            rows.append((number or "", title(path), f"{seconds(path) / 60:.1f}"))
     rate = json.loads((book / "data" / "train_speed.json").read_text())["loops"]["ae_train"]
     once = CACHED_NETWORKS * STEPS / rate["steps_per_s"] / 60
-    rows.append((f"Once: train the {CACHED_NETWORKS} cached networks", f"{once:.1f}"))
+    rows.append(("", f"Once: train the {CACHED_NETWORKS} cached networks", f"{once:.1f}"))
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(("Chapter", "Minutes"))
+    writer.writerow(("", "Chapter", "Minutes"))
     writer.writerows(rows)
     return text.getvalue()
 
