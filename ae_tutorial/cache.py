@@ -58,7 +58,16 @@ def cache_dir() -> Path:
 
 
 #: The modules whose code decides what a training computes (``tests/test_cache.py`` watches them).
-TRAINING_MODULES = ("data.py", "model.py", "losses.py", "noise.py", "optim.py", "training.py")
+TRAINING_MODULES = (
+    "config.py",
+    "data.py",
+    "model.py",
+    "conv.py",
+    "losses.py",
+    "noise.py",
+    "optim.py",
+    "training.py",
+)
 #: Bump when a change to ``TRAINING_MODULES`` changes the weights or losses a training gives.
 TRAINING_VERSION = 1
 

@@ -1,6 +1,8 @@
 """``python -m ae_tutorial train``: the original run without the notebooks (README "Command line").
 
-Trains the original autoencoder with a progress bar and writes to ``--out``: the weights
+Trains the original autoencoder, or a variant of it (``--architecture conv``, ``--code-size``,
+``--loss``, ``--activation``, ``--initializer``, ``--optimizer``: the fields of
+``OriginalConfig``), with a progress bar and writes to ``--out``: the weights
 (``autoencoder.weights.h5``), the loss of every step (``history.csv``) and the original's two
 canvases (``originals.png``, ``reconstructions.png``). Checkpoints go to ``OUT/checkpoint``;
 ``--resume`` continues an interrupted run to the same bits. Errors exit non-zero with
@@ -15,6 +17,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .config import CHOICES
 
 if TYPE_CHECKING:  # not imported at run time: ``train --help`` answers without TensorFlow
     from .data import DataSet
@@ -58,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="train the original autoencoder and write its results",
         description="Train the original autoencoder (784-256-128-256-784, TF1's RMSProp) on MNIST "
         "and write the weights, the loss history (CSV) and the original's two canvases "
-        "(PNG) to --out. Defaults reproduce the original's run.",
+        "(PNG) to --out. Defaults reproduce the original's run; the options below them "
+        "train variants.",
     )
     add = train.add_argument
     add(
@@ -79,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--learning-rate",
         type=_number(float),
         default=0.01,
-        help="RMSProp's learning rate (default: %(default)s)",
+        help="the optimiser's learning rate (default: %(default)s)",
     )
     add(
         "--batch-size",
@@ -112,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: $AE_TUTORIAL_MNIST_DIR, else ~/.keras/datasets/mnist-canonical)",
     )
     add("--quiet", action="store_true", help="print nothing but errors (no progress bar)")
+    _add_variants(train)
     cache = commands.add_parser(
         "cache",
         help="list the cached trained weights; --prune removes stale ones",
@@ -126,6 +132,50 @@ def build_parser() -> argparse.ArgumentParser:
         "installation would not use, and temporary files of killed writers",
     )
     return parser
+
+
+def _add_variants(train: argparse.ArgumentParser) -> None:
+    """The options that depart from the original: ``OriginalConfig``'s variant fields."""
+    variants = train.add_argument_group("variants (defaults: the original)")
+    add = variants.add_argument
+    add(
+        "--architecture",
+        choices=CHOICES["architecture"],
+        default="dense",
+        help="dense layers (the original's) or convolutions (default: %(default)s)",
+    )
+    add(
+        "--code-size",
+        type=_number(int),
+        default=128,
+        metavar="N",
+        help="numbers in the code, the second hidden layer's width (default: %(default)s)",
+    )
+    add(
+        "--loss",
+        choices=CHOICES["loss"],
+        default="mse",
+        help="mean squared error or binary cross-entropy (default: %(default)s)",
+    )
+    add(
+        "--activation",
+        choices=CHOICES["activation"],
+        default="sigmoid",
+        help="the hidden units' (conv: the code's); linear makes a dense network all linear "
+        "(default: %(default)s)",
+    )
+    add(
+        "--initializer",
+        choices=CHOICES["initializer"],
+        help="N(0, 1) weights and biases (the original's) or Keras' Glorot-uniform "
+        "(default: normal for dense, glorot for conv, which needs it)",
+    )
+    add(
+        "--optimizer",
+        choices=CHOICES["optimizer"],
+        default="rmsprop",
+        help="TF1's RMSProp (the original's), Keras' RMSprop or Adam (default: %(default)s)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -195,12 +245,19 @@ def run_train(args: argparse.Namespace) -> None:
     """
     import ae_tutorial as ae
 
+    default_initializer = "glorot" if args.architecture == "conv" else "normal"
     config = ae.OriginalConfig(
         num_steps=args.steps,
         seed=args.seed,
         batch_size=args.batch_size,
         learning_rate=args.learning_rate,
         display_step=args.display_step,
+        num_hidden_2=args.code_size,
+        initializer=args.initializer or default_initializer,
+        optimizer=args.optimizer,
+        loss=args.loss,
+        activation=args.activation,
+        architecture=args.architecture,
     )
     args.out.mkdir(parents=True, exist_ok=True)
     data = ae.read_data_sets(args.data_dir, seed=config.seed)

@@ -9,6 +9,9 @@ CHOICES = {
     "initializer": ("normal", "glorot"),
     "optimizer": ("rmsprop", "keras_rmsprop", "adam"),
     "noise": ("none", "gaussian", "mask"),
+    "loss": ("mse", "bce"),
+    "activation": ("sigmoid", "relu", "linear"),
+    "architecture": ("dense", "conv"),
 }
 
 
@@ -17,10 +20,11 @@ class OriginalConfig:
     """Every number of the original TF1 program, plus the random seed that makes a run repeatable.
 
     Introduced in the book's first chapter; ``OriginalConfig()`` is the original exactly. The last
-    four fields depart from the original on purpose: another initialiser or optimiser (chapter
-    "Why the original plateaus") and noisy inputs for a denoising autoencoder (chapter "What the
-    code learned"); allowed values are in ``CHOICES``. Every field is a keyword argument;
-    the comment beside each field in the source says what the original calls it.
+    seven fields depart from the original on purpose: another initialiser or optimiser (chapter
+    "Why the original plateaus"), noisy inputs for a denoising autoencoder (chapter "What the
+    code learned"), and another loss, activation or architecture; allowed values are in
+    ``CHOICES``. Every field is a keyword argument; the comment beside each field in the
+    source says what the original calls it.
 
     Args:
         learning_rate: RMSProp's learning rate.
@@ -40,11 +44,23 @@ class OriginalConfig:
         noise: how the inputs are corrupted: ``"none"``, ``"gaussian"`` or ``"mask"``.
         noise_level: the Gaussian noise's standard deviation, or the fraction of pixels
             zeroed (below 1).
+        loss: ``"mse"`` (the original's mean squared error) or ``"bce"`` (binary
+            cross-entropy, the mean over pixels and images).
+        activation: the hidden units' activation, ``"sigmoid"``, ``"relu"`` or ``"linear"``.
+            For ``"dense"``, every hidden layer's, the code's included, and ``"linear"`` makes
+            every layer linear, the output too: a linear autoencoder, which learns PCA's
+            subspace. For ``"conv"``, the code layer's only (its convolutions are ReLU, its
+            output sigmoid).
+        architecture: ``"dense"`` (the original's 784-256-128-256-784, widths from
+            ``num_input``, ``num_hidden_1`` and ``num_hidden_2``) or ``"conv"`` (convolutions
+            on the 28 x 28 image and a code of ``num_hidden_2`` numbers; ``num_hidden_1``
+            unused). ``"conv"`` needs ``initializer="glorot"`` and ``num_input=784``.
 
     Raises:
         ValueError: naming the field, if a count is not a positive integer, the learning
-            rate is not positive, a string field is not one of ``CHOICES`` or
-            ``noise_level`` is out of range for ``noise``.
+            rate is not positive, a string field is not one of ``CHOICES``,
+            ``noise_level`` is out of range for ``noise``, ``loss="bce"`` is asked of a
+            linear output, or ``"conv"`` is given another ``initializer`` or ``num_input``.
     """
 
     learning_rate: float = 0.01  # RMSPropOptimizer(learning_rate)
@@ -63,6 +79,9 @@ class OriginalConfig:
     optimizer: str = "rmsprop"  # "rmsprop" (TF1's), "keras_rmsprop" or "adam"
     noise: str = "none"  # corrupt the inputs: "none", "gaussian" (stddev) or "mask" (fraction)
     noise_level: float = 0.0  # the Gaussian noise's stddev, or the fraction of pixels zeroed
+    loss: str = "mse"  # "mse" (the original's) or "bce" (binary cross-entropy)
+    activation: str = "sigmoid"  # the hidden units': "sigmoid", "relu" or "linear" (all linear)
+    architecture: str = "dense"  # "dense" (the original's) or "conv" (convolutions)
 
     def __post_init__(self):
         for name in (
@@ -88,6 +107,38 @@ class OriginalConfig:
                 f"OriginalConfig.noise_level {self.noise_level!r} is out of range "
                 f"for noise {self.noise!r}"
             )
+        self._check_combination()
+
+    def _check_combination(self):
+        """Raise ``ValueError`` for field values that do not go together."""
+        if self.loss == "bce" and self.output_activation == "linear":
+            raise ValueError(
+                "OriginalConfig.loss 'bce' needs outputs in (0, 1); a linear autoencoder's "
+                "are not (use loss='mse')"
+            )
+        if self.architecture != "conv":
+            return
+        if self.initializer != "glorot":
+            raise ValueError(
+                "OriginalConfig.initializer must be 'glorot' for architecture 'conv' "
+                f"(Keras' default), got {self.initializer!r}"
+            )
+        if self.num_input != 784:
+            raise ValueError(
+                "OriginalConfig.num_input must be 784 (28 x 28) for architecture 'conv', "
+                f"got {self.num_input!r}"
+            )
+
+    @property
+    def output_activation(self) -> str:
+        """The output layer's activation: ``"linear"`` (linear dense autoencoder) or ``"sigmoid"``.
+
+        Returns:
+            ``"linear"`` if ``activation`` is ``"linear"`` and ``architecture`` is
+            ``"dense"``, else ``"sigmoid"``: outputs in (0, 1), like the pixels.
+        """
+        linear = self.activation == "linear" and self.architecture == "dense"
+        return "linear" if linear else "sigmoid"
 
     def to_dict(self) -> dict[str, object]:
         """Return the fields as a plain ``dict`` (for cache keys and tables).

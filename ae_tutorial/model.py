@@ -5,6 +5,7 @@ import keras
 from ._tf import tf
 from .checks import check_images, check_pixel_values
 from .config import OriginalConfig
+from .conv import ConvDecoder, ConvEncoder
 
 #: The original's names for the eight arrays, in ``Autoencoder.get_weights()`` order.
 ORIGINAL_NAMES = (
@@ -23,8 +24,8 @@ ORIGINAL_NAMES = (
 LAYER_NAMES = ("encoder.layer_1", "encoder.layer_2", "decoder.layer_1", "decoder.layer_2")
 
 
-def _sigmoid_dense(units, config, seed, name):
-    """``sigmoid(x W + b)``; W and b drawn from N(mean, stddev) as ``tf.random_normal`` does,
+def _dense(units, activation, config, seed, name):
+    """``activation(x W + b)``; W and b drawn from N(mean, stddev) as ``tf.random_normal`` does,
     or, for ``config.initializer == "glorot"``, Keras' defaults (Glorot-uniform W, zero b)."""
     if config.initializer == "glorot":
         kernel, bias = keras.initializers.GlorotUniform(seed=seed), "zeros"
@@ -33,18 +34,18 @@ def _sigmoid_dense(units, config, seed, name):
             mean=config.init_mean, stddev=config.init_stddev, seed=seed
         )
     return keras.layers.Dense(
-        units, activation="sigmoid", name=name, kernel_initializer=kernel, bias_initializer=bias
+        units, activation=activation, name=name, kernel_initializer=kernel, bias_initializer=bias
     )
 
 
 class _TwoLayers(keras.layers.Layer):
-    """Two sigmoid dense layers, ``widths[0] -> widths[1] -> widths[2]``."""
+    """Two dense layers, ``widths[0] -> widths[1] -> widths[2]``, with ``activations``."""
 
-    def __init__(self, widths, config, seed, **kwargs):
+    def __init__(self, widths, activations, config, seed, **kwargs):
         super().__init__(**kwargs)
         self.widths = widths
-        self.layer_1 = _sigmoid_dense(widths[1], config, seed, "layer_1")
-        self.layer_2 = _sigmoid_dense(widths[2], config, seed, "layer_2")
+        self.layer_1 = _dense(widths[1], activations[0], config, seed, "layer_1")
+        self.layer_2 = _dense(widths[2], activations[1], config, seed, "layer_2")
 
     def build(self, input_shape: tuple[int | None, int]) -> None:
         """Create both layers' weights (Keras calls it on first use).
@@ -62,7 +63,7 @@ class _TwoLayers(keras.layers.Layer):
             x: float, shape (batch, ``widths[0]``).
 
         Returns:
-            float32 of shape (batch, ``widths[2]``), each value in [0, 1].
+            float32 of shape (batch, ``widths[2]``), each value in [0, 1] for sigmoid units.
 
         Raises:
             ValueError: if ``x`` is not float of shape (batch, ``widths[0]``).
@@ -88,10 +89,11 @@ class Encoder(_TwoLayers):
     Introduced in chapter "The encoder". ``layer_1`` and ``layer_2`` are Keras ``Dense``
     layers whose ``kernel`` and ``bias`` are the original's ``encoder_h1/b1`` and ``encoder_h2/b2``.
     Pixels that are NaN or outside [0, 1] raise ``ValueError`` (checked on eager calls).
+    ``config.activation`` may replace both sigmoids with ReLU or with nothing (linear).
 
     Args:
-        config: the layer widths (``num_input``, ``num_hidden_1``, ``num_hidden_2``) and
-            the initialiser (``initializer``, ``init_mean``, ``init_stddev``).
+        config: the layer widths (``num_input``, ``num_hidden_1``, ``num_hidden_2``), the
+            activation and the initialiser (``initializer``, ``init_mean``, ``init_stddev``).
         seed: seeds the initial weights: an ``int``, a ``keras.random.SeedGenerator``
             shared with other layers, or ``None`` for a random draw.
         name: the layer's name.
@@ -106,7 +108,8 @@ class Encoder(_TwoLayers):
         **kwargs,
     ) -> None:
         widths = (config.num_input, config.num_hidden_1, config.num_hidden_2)
-        super().__init__(widths, config, seed, name=name, **kwargs)
+        activations = (config.activation, config.activation)
+        super().__init__(widths, activations, config, seed, name=name, **kwargs)
 
     def call(self, x: tf.Tensor) -> tf.Tensor:
         """The code ``z`` of ``x``; called as ``encoder(x)``.
@@ -129,11 +132,13 @@ class Decoder(_TwoLayers):
     """128 -> 256 -> 784, sigmoid units: z of shape (batch, 128) to x_hat of shape (batch, 784).
 
     Introduced in chapter "The decoder"; the mirror image of ``Encoder``
-    (the original's ``decoder_h1/b1`` and ``decoder_h2/b2``).
+    (the original's ``decoder_h1/b1`` and ``decoder_h2/b2``). ``config.activation`` sets the
+    hidden layer's activation; the output stays a sigmoid but for ``"linear"``, where it is
+    linear too (``config.output_activation``).
 
     Args:
-        config: the layer widths (``num_hidden_2``, ``num_hidden_1``, ``num_input``) and
-            the initialiser (``initializer``, ``init_mean``, ``init_stddev``).
+        config: the layer widths (``num_hidden_2``, ``num_hidden_1``, ``num_input``), the
+            activations and the initialiser (``initializer``, ``init_mean``, ``init_stddev``).
         seed: seeds the initial weights: an ``int``, a ``keras.random.SeedGenerator``
             shared with other layers, or ``None`` for a random draw.
         name: the layer's name.
@@ -148,7 +153,8 @@ class Decoder(_TwoLayers):
         **kwargs,
     ) -> None:
         widths = (config.num_hidden_2, config.num_hidden_1, config.num_input)
-        super().__init__(widths, config, seed, name=name, **kwargs)
+        activations = (config.activation, config.output_activation)
+        super().__init__(widths, activations, config, seed, name=name, **kwargs)
 
 
 class Autoencoder(keras.Model):
@@ -158,10 +164,13 @@ class Autoencoder(keras.Model):
     are drawn as ``config.initializer`` says (N(0, 1) for the original) by a
     ``keras.random.SeedGenerator`` seeded with ``config.seed``, so the same config gives
     the same network. Introduced in chapter "The decoder"; float32 input of shape
-    (batch, 784), output of the same shape. ``encoder`` and ``decoder`` are its two halves.
+    (batch, 784), output of the same shape. ``encoder`` and ``decoder`` are its two halves:
+    ``Encoder`` and ``Decoder``, or for ``config.architecture == "conv"``, ``ConvEncoder``
+    and ``ConvDecoder``.
 
     Args:
-        config: the widths, the initialiser and the seed of the initial weights.
+        config: the architecture, widths, activations, initialiser and the seed of the
+            initial weights.
         name: the model's name.
         **kwargs: passed on to ``keras.Model``.
     """
@@ -172,8 +181,9 @@ class Autoencoder(keras.Model):
         super().__init__(name=name, **kwargs)
         self.config = config
         seed = keras.random.SeedGenerator(config.seed)
-        self.encoder = Encoder(config, seed=seed)
-        self.decoder = Decoder(config, seed=seed)
+        halves = (ConvEncoder, ConvDecoder) if config.architecture == "conv" else (Encoder, Decoder)
+        self.encoder = halves[0](config, seed=seed)
+        self.decoder = halves[1](config, seed=seed)
         self.build((None, config.num_input))
 
     def build(self, input_shape: tuple[int | None, int]) -> None:
@@ -192,7 +202,7 @@ class Autoencoder(keras.Model):
             x: float pixels in [0, 1], shape (batch, 784).
 
         Returns:
-            float32 of shape (batch, 784), each value in [0, 1].
+            float32 of shape (batch, 784), each value in [0, 1] unless the output is linear.
 
         Raises:
             ValueError: as ``Encoder`` does, for a wrong dtype or shape or a bad pixel.

@@ -96,8 +96,9 @@ def run_original(
             is called, once per step.
         config: ``learning_rate``, ``num_steps``, ``batch_size``, ``display_step``, the three
             widths and ``seed`` are used; the fields that depart from the original
-            (``initializer``, ``optimizer``, ``noise``, ``noise_level``) and ``init_mean`` and
-            ``init_stddev`` are not: the program draws N(0, 1) weights and uses TF1's RMSProp.
+            (``initializer``, ``optimizer``, ``noise``, ``noise_level``, ``loss``,
+            ``activation``, ``architecture``) and ``init_mean`` and ``init_stddev`` are not:
+            the program draws N(0, 1) weights, uses TF1's RMSProp, sigmoid units and the MSE.
         initial_weights: eight arrays in ``Autoencoder.get_weights()`` order to start from,
             or ``None`` for the program's own random draw.
         verbose: print the original's ``Step %i: Minibatch Loss: %f`` lines.

@@ -14,7 +14,7 @@ from .checkpoint import Checkpointer
 from .checks import positive_int
 from .config import OriginalConfig
 from .data import DataSet
-from .losses import mse
+from .losses import make_loss, mse
 from .noise import Corruption, make_corruption
 from .optim import make_optimizer
 
@@ -50,7 +50,10 @@ def _one_trace_per_train():
 
 
 def make_train_step(
-    model: keras.Model, optimizer: keras.optimizers.Optimizer, corrupt: Corruption | None = None
+    model: keras.Model,
+    optimizer: keras.optimizers.Optimizer,
+    corrupt: Corruption | None = None,
+    loss: Callable[[tf.Tensor, tf.Tensor], tf.Tensor] = mse,
 ) -> Callable[[tf.Tensor], tf.Tensor]:
     """One optimiser step on a batch ``x`` (float32, (batch, 784)); returns that batch's loss.
 
@@ -62,19 +65,22 @@ def make_train_step(
         model: the network to train, e.g. an ``Autoencoder``.
         optimizer: updates ``model.trainable_variables`` (``RMSProp`` for the original).
         corrupt: the input noise of a denoising autoencoder, or ``None``.
+        loss: ``loss(x, x_hat)``, the original's ``mse`` or what ``make_loss(config)``
+            chooses (``train`` passes that).
 
     Returns:
         The function ``train_step(x)``, which makes one update on the batch ``x`` and
-        returns its ``mse`` loss, a float32 scalar tensor. It runs eagerly; wrap it in
+        returns its loss, a float32 scalar tensor. It runs eagerly; wrap it in
         ``tf.function`` for speed.
     """
     variables = model.trainable_variables
 
     def train_step(x):
         with tf.GradientTape() as tape:
-            loss = mse(x, model(x if corrupt is None else corrupt(x)))
-        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
-        return loss
+            batch_loss = loss(x, model(x if corrupt is None else corrupt(x)))
+        gradients = tape.gradient(batch_loss, variables)
+        optimizer.apply_gradients(zip(gradients, variables, strict=True))
+        return batch_loss
 
     return train_step
 
@@ -149,11 +155,13 @@ def train(
 
     Prints ``Step 1000: Minibatch Loss: 0.146586`` at step 1 and every ``display_step``
     (when ``verbose``). ``optimizer`` defaults to ``make_optimizer(config)`` (the original's
-    ``RMSProp(config.learning_rate)``); ``config.noise`` trains a denoising autoencoder.
+    ``RMSProp(config.learning_rate)``); ``config.noise`` trains a denoising autoencoder,
+    and ``config.loss`` picks the loss (``make_loss``).
     ``dataset`` is any object with TF1's ``next_batch(n) -> (images, labels)``; a
     ``DataSet`` takes the fast path (``fast=True``: batches gathered on the device,
-    many steps per XLA-compiled call), which draws exactly the same batches; XLA's fused
-    arithmetic may change the losses' last bits. The progress
+    many steps per compiled call, XLA-compiled for ``config.architecture == "dense"``), which
+    draws exactly the same batches; XLA's fused arithmetic may change the losses' last bits.
+    The progress
     bar shows on a terminal only (``progress=None``), never in a notebook's outputs.
     With ``checkpoint_dir``, the whole state (weights, optimiser and noise variables, batch
     position, history) is saved there atomically every ``checkpoint_every`` steps (default
@@ -168,9 +176,9 @@ def train(
         model: the network to train, e.g. ``Autoencoder(config)``.
         dataset: where the batches come from: a ``DataSet`` or any object with
             ``next_batch(n) -> (images, labels)``, images float32 (n, 784).
-        config: the hyperparameters: ``num_steps``, ``display_step``, ``batch_size``, and
-            ``optimizer``, ``learning_rate``, ``noise``, ``noise_level`` and ``seed`` (the
-            noise's) unless given otherwise.
+        config: the hyperparameters: ``num_steps``, ``display_step``, ``batch_size``,
+            ``loss``, and ``optimizer``, ``learning_rate``, ``noise``, ``noise_level`` and
+            ``seed`` (the noise's) unless given otherwise.
         optimizer: the optimiser, instead of ``make_optimizer(config)``.
         num_steps: the number of steps, instead of ``config.num_steps``.
         display_step: the printing (and callback) interval, instead of
@@ -204,7 +212,7 @@ def train(
     optimizer = make_optimizer(config) if optimizer is None else optimizer
     optimizer.build(model.trainable_variables)
     corrupt = make_corruption(config)
-    train_step = make_train_step(model, optimizer, corrupt)
+    train_step = make_train_step(model, optimizer, corrupt, make_loss(config))
     saver, every = _checkpointer(
         checkpoint_dir,
         checkpoint_every,
@@ -223,7 +231,9 @@ def train(
         raise ValueError(f"the checkpoint is at step {start}, past num_steps={num_steps}")
     if fast and hasattr(dataset, "next_batch_indices"):
         pixels = getattr(dataset, "pixels", None)
-        chunk = make_train_chunk(train_step, dataset.images if pixels is None else pixels)
+        images = dataset.images if pixels is None else pixels
+        # XLA's convolutions on a CPU ran ~70 times slower than TensorFlow's own kernels
+        chunk = make_train_chunk(train_step, images, jit_compile=config.architecture == "dense")
         draw = lambda n: chunk(
             np.stack([dataset.next_batch_indices(batch_size) for _ in range(n)]).astype(np.int32)
         )

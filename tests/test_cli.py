@@ -180,6 +180,12 @@ def test_help_explains_every_option(capsys):
         "--resume",
         "--data-dir DIR",
         "--quiet",
+        "--architecture {dense,conv}",
+        "--code-size N",
+        "--loss {mse,bce}",
+        "--activation {sigmoid,relu,linear}",
+        "--initializer {normal,glorot}",
+        "--optimizer {rmsprop,keras_rmsprop,adam}",
     ):
         assert re.search(rf"{option}(\s+[A-Z_]+)?\s+[A-Za-z]", options), option  # and its help
 
@@ -220,6 +226,8 @@ def test_help_and_bad_options_answer_without_tensorflow(args, code, expected):
         (["train", "--steps", "0"], "argument --steps: must be positive, got 0"),
         (["train", "--learning-rate", "fast"], "--learning-rate: expected a float, got 'fast'"),
         (["train", "--bogus"], "unrecognized arguments: --bogus"),
+        (["train", "--architecture", "rnn"], "--architecture: invalid choice: 'rnn'"),
+        (["train", "--code-size", "0"], "argument --code-size: must be positive, got 0"),
         (["cache", "--steps", "3"], "unrecognized arguments: --steps 3"),
         ([], "the following arguments are required: COMMAND"),
     ],
@@ -261,6 +269,37 @@ def test_data_dir_and_resume_without_a_checkpoint(tmp_path, mnist_dir, no_defaul
         f"Step {s:.0f}: Minibatch Loss: {loss:f}" for s, loss in history
     ]
     assert (out / "checkpoint" / checkpoint.FILE_NAME).exists()
+
+
+def test_conv_training_of_5_steps(tmp_path, capsys):
+    """``--architecture conv --code-size 16`` trains the convolutional autoencoder (Glorot
+    weights, which it needs, by default) and writes weights that load into one."""
+    out = tmp_path / "conv"
+    args = ["train", "--architecture", "conv", "--code-size", "16", "--loss", "bce"]
+    assert main([*args, "--steps", "5", "--display-step", "5", "--out", str(out), "--quiet"]) == 0
+    assert capsys.readouterr() == ("", "")
+    history = np.loadtxt(out / "history.csv", delimiter=",", skiprows=1)
+    np.testing.assert_array_equal(history[:, 0], np.arange(1, 6))
+    config = ae.OriginalConfig(
+        architecture="conv", initializer="glorot", num_hidden_2=16, loss="bce", num_steps=5
+    )
+    model = ae.Autoencoder(config)
+    untrained = model.get_weights()
+    model.load_weights(out / "autoencoder.weights.h5")
+    assert [w.shape for w in model.get_weights()] == [w.shape for w in untrained]
+    assert not np.array_equal(model.get_weights()[0], untrained[0])  # trained, then saved
+    assert 0.3 < history[0, 1] < 1  # the cross-entropy of grey outputs, not an MSE
+    assert (out / "reconstructions.png").exists()
+
+
+def test_conv_with_normal_initial_weights_is_exit_1_naming_the_field(tmp_path, capsys):
+    args = ["train", "--architecture", "conv", "--initializer", "normal", "--out", str(tmp_path)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(
+        "python -m ae_tutorial train: error: OriginalConfig.initializer must be 'glorot' "
+        "for architecture 'conv'"
+    ), err
 
 
 def test_wrong_data_dir_is_exit_1_naming_the_missing_file(tmp_path, no_default_mnist, capsys):

@@ -3,6 +3,7 @@ import dataclasses
 import pytest
 
 from ae_tutorial import OriginalConfig
+from ae_tutorial.config import CHOICES
 
 
 def test_defaults_are_the_seed():
@@ -36,7 +37,15 @@ def test_bad_values_name_the_field(field, value):
 
 @pytest.mark.parametrize(
     "field, value",
-    [("initializer", "he"), ("optimizer", "sgd"), ("noise", "salt"), ("noise_level", -0.1)],
+    [
+        ("initializer", "he"),
+        ("optimizer", "sgd"),
+        ("noise", "salt"),
+        ("noise_level", -0.1),
+        ("loss", "mae"),
+        ("activation", "tanh"),
+        ("architecture", "rnn"),
+    ],
 )
 def test_bad_variants_name_the_field(field, value):
     with pytest.raises(ValueError, match=field):
@@ -57,3 +66,45 @@ def test_variants_default_to_the_seed():
         "none",
         0.0,
     )
+    assert (c.loss, c.activation, c.architecture) == ("mse", "sigmoid", "dense")
+    assert c.output_activation == "sigmoid"
+
+
+def test_every_choice_is_accepted():
+    for field, allowed in CHOICES.items():
+        for value in allowed:
+            extra = {"initializer": "glorot"} if value == "conv" else {}
+            assert getattr(OriginalConfig(**{field: value, **extra}), field) == value
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        (dict(loss="bce", activation="linear"), r"loss 'bce' needs outputs in \(0, 1\)"),
+        (dict(architecture="conv"), "initializer must be 'glorot' for architecture 'conv'"),
+        (
+            dict(architecture="conv", initializer="glorot", num_input=900),
+            "num_input must be 784 .* for architecture 'conv', got 900",
+        ),
+    ],
+)
+def test_fields_that_do_not_go_together_name_the_field(fields, message):
+    with pytest.raises(ValueError, match=f"^OriginalConfig.{message}"):
+        OriginalConfig(**fields)
+
+
+@pytest.mark.parametrize(
+    "fields, output",
+    [
+        (dict(activation="linear"), "linear"),  # the linear autoencoder: every layer linear
+        (dict(activation="relu"), "sigmoid"),
+        (dict(architecture="conv", initializer="glorot", activation="linear"), "sigmoid"),
+    ],
+)
+def test_output_activation(fields, output):
+    assert OriginalConfig(**fields).output_activation == output
+
+
+def test_bce_suits_a_linear_conv_code_whose_output_is_still_sigmoid():
+    config = OriginalConfig(architecture="conv", initializer="glorot", activation="linear")
+    assert OriginalConfig(**{**config.to_dict(), "loss": "bce"}).loss == "bce"

@@ -97,6 +97,24 @@ def test_port_computes_the_same_bits_for_the_first_steps(side_by_side, mnist_dir
 
 
 @pytest.mark.slow
+def test_default_config_trains_as_the_original_program_from_its_own_weights(mnist_dir):
+    """``OriginalConfig()``, every variant field at its default, builds and trains the
+    original: 20 steps of the port from ``Autoencoder``'s own initial weights give the TF1
+    program's bits, when the program starts from those weights."""
+    config = ae.OriginalConfig(num_steps=20)
+    model = ae.Autoencoder(config)
+    tf1 = ae.run_original(
+        ae.read_data_sets(mnist_dir, seed=0), config, model.get_weights(), verbose=False
+    )
+    history = ae.train(
+        model, ae.read_data_sets(mnist_dir, seed=0).train, config, verbose=False, fast=False
+    )
+    np.testing.assert_array_equal(np.array([loss for _, loss in history], np.float32), tf1.losses)
+    for ours, theirs in zip(model.get_weights(), tf1.weights, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.slow
 def test_port_prints_the_same_losses_for_200_steps(side_by_side):
     tf1, ours = side_by_side
     np.testing.assert_allclose(ours, tf1.losses, rtol=0, atol=1e-5)
