@@ -62,3 +62,10 @@ def test_every_sweep_configuration_is_valid():
     for runs in sweep.SWEEPS.values():
         for fields in runs.values():
             ae.OriginalConfig(**fields)  # raises ValueError naming the field otherwise
+
+
+@pytest.mark.slow
+def test_a_linear_autoencoder_is_scored_by_its_unclipped_mse():
+    fields = sweep.SWEEPS["code_size"]["linear_2"]
+    row = sweep.train_one("linear_2", 1, fields, num_steps=2)
+    assert row["num_steps"] == 2 and 0 < float(row["test_mse"]) < 1
