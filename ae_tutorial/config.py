@@ -131,7 +131,7 @@ class OriginalConfig:
 
     @property
     def output_activation(self) -> str:
-        """The output layer's activation: ``"linear"`` (linear dense autoencoder) or ``"sigmoid"``.
+        """Which activation the output layer has, ``"linear"`` or ``"sigmoid"``.
 
         Returns:
             ``"linear"`` if ``activation`` is ``"linear"`` and ``architecture`` is
