@@ -63,10 +63,11 @@ _HOME = {
     "DEAD_SHARE": "diagnostics",
     "saturation": "diagnostics",
     "glue": "prose",
+    "read_sweep": "sweeps",
 }
 __all__ = list(_HOME)
 #: Modules that load without TensorFlow; any other is imported after ``_tf``, quietly.
-_LIGHT = {"config", "checks", "prose", "cli", "npz", "mnist"}
+_LIGHT = {"config", "checks", "prose", "cli", "npz", "mnist", "sweeps"}
 
 
 def __getattr__(name: str) -> object:
