@@ -9,6 +9,10 @@ Run from the repository root (MNIST as for the tests):
     python benchmarks/train_speed.py --full --json book/data/train_speed.json
                                                 # also writes every number to a JSON file,
                                                 # which the performance appendix reads
+    python benchmarks/train_speed.py --conv --json book/data/train_speed_conv.json
+                                                # instead: ae.train on the convolutional
+                                                # model against the dense original, each
+                                                # against its own ceiling (about 2 minutes)
 
 Every loop trains the original's network (784-256-128-256-784, batch 256, TF1 RMSProp at 0.01)
 on the same data. Rates are steady-state: each loop runs SHORT and then SHORT + STEPS steps
@@ -19,10 +23,24 @@ The ceiling ("of TF matmuls") is the step's 11 matrix products alone, in the ord
 needs them (``tf_step_matmuls``); the same products all independent, which TensorFlow runs
 several at a time, are printed beside it. The benchmark reports; it gates nothing. With
 --json, every number it prints (and the machine's facts) also goes to a JSON file.
+
+--conv measures, the same way and taking turns, ``ae.train`` on the original's network and on
+the convolutional autoencoder of the code-size chapter (CONV_CONFIG: code 16, Adam, trained
+without XLA), CONV_SHORT and CONV_SHORT + CONV_STEPS steps for the slower convolutional model.
+A step's FLOPs are counted from the layers' shapes (``step_gflop``): the multiply-adds of each
+Conv2D, Conv2DTranspose and Dense layer's forward pass for one image (a bias add counted as
+one), x 2 FLOPs per multiply-add, x 3 for the forward pass and the two products of the
+backward pass (weight and input gradient), x batch. For dense layers that is 6 x parameters x
+batch exactly. Each model's ceiling is its step's convolutions and matrix products alone,
+forward and backward, in the order a step needs them (``tf_step_products``; for the dense
+original, ``tf_step_matmuls``). The table gives steps/s, GFLOP/s, the share of the ceiling
+and how many times as long a convolutional step takes as a dense one; --json writes them.
 """
 
 import argparse
+import dataclasses
 import json
+import math
 import os
 import platform
 import statistics
@@ -43,20 +61,31 @@ CONFIG = ae.OriginalConfig()
 PARAMETERS = ae.Autoencoder(CONFIG).count_params()  # 468,368 for the original's network
 STEP_GFLOP = 6 * PARAMETERS * CONFIG.batch_size / 1e9
 SHORT, STEPS, REPEATS = 50, 1000, 5
+#: --conv: the code-size chapter's convolutional autoencoder, and its (fewer) steps.
+CONV_CONFIG = ae.OriginalConfig(
+    architecture="conv",
+    initializer="glorot",
+    optimizer="adam",
+    learning_rate=0.001,
+    num_hidden_2=16,
+)
+CONV_SHORT, CONV_STEPS, CONV_REPEATS = 20, 200, 3
 
 
-def steady_rates(runs):
+def steady_rates(runs, sizes=None, repeats=REPEATS):
     """Median steps/s of each ``run(n)`` (which trains n steps from scratch), fixed costs
-    cancelled; the loops take turns, so a slow patch of a shared machine hits them all."""
+    cancelled; the loops take turns, so a slow patch of a shared machine hits them all.
+    ``sizes`` maps a name to its own ``(short, steps)``; the others run SHORT and STEPS."""
     rates = {name: [] for name in runs}
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         for name, run in runs.items():
+            short, steps = (sizes or {}).get(name, (SHORT, STEPS))
             t0 = time.perf_counter()
-            run(SHORT)
+            run(short)
             t1 = time.perf_counter()
-            run(SHORT + STEPS)
+            run(short + steps)
             t2 = time.perf_counter()
-            rates[name].append(STEPS / ((t2 - t1) - (t1 - t0)))
+            rates[name].append(steps / ((t2 - t1) - (t1 - t0)))
     return {name: statistics.median(r) for name, r in rates.items()}
 
 
@@ -72,12 +101,12 @@ def tf1_loop(data):
     return run
 
 
-def ae_train(data, fast=True):
+def ae_train(data, fast=True, config=CONFIG):
     def run(n):
         ae.train(
-            ae.Autoencoder(CONFIG),
+            ae.Autoencoder(config),
             data.train,
-            CONFIG,
+            config,
             num_steps=n,
             display_step=n,
             verbose=False,
@@ -193,6 +222,143 @@ def tf_step_matmuls(dependent=True):
     return lambda n: dependent_products(tf.constant(n)).numpy()
 
 
+# --conv: a model's layers, their arithmetic, and the ceiling of its step's products.
+
+
+def forward_layers(model, batch=B):
+    """``(layer, input shape, output shape)`` for each layer of ``model`` that has a kernel
+    (Conv2D, Conv2DTranspose, Dense), in the order of the forward pass, for ``batch`` images.
+    The layers without one (Reshape, Flatten) only relabel a tensor's shape."""
+    shape, found = (batch, model.config.num_input), []
+    for half in (model.encoder, model.decoder):
+        for layer in getattr(half, "stack", None) or (half.layer_1, half.layer_2):
+            output = tuple(layer.compute_output_shape(shape))
+            if hasattr(layer, "kernel"):
+                found.append((layer, shape, output))
+            shape = output
+    return found
+
+
+def kind(layer):
+    """``"conv"``, ``"deconv"`` (transposed convolution) or ``"dense"``."""
+    if isinstance(layer, keras.layers.Conv2DTranspose):
+        return "deconv"
+    if isinstance(layer, keras.layers.Conv2D):
+        return "conv"
+    if isinstance(layer, keras.layers.Dense):
+        return "dense"
+    raise TypeError(f"no FLOP count for {type(layer).__name__}")
+
+
+def multiply_adds(layer, input_shape, output_shape):
+    """``(kernel, bias)``: the multiply-adds of ``layer``'s forward pass for one image.
+
+    Every kernel weight meets one input value at each position the kernel takes: each output
+    position of a Conv2D, each input position of a Conv2DTranspose (which spreads every input
+    value over a window of the output), once for a Dense layer. A bias is added to every
+    output value, counted as one multiply-add, as 6 x parameters x batch counts it.
+    """
+    positions = input_shape[1:-1] if kind(layer) == "deconv" else output_shape[1:-1]
+    kernel = math.prod(layer.kernel.shape) * math.prod(positions)
+    return kernel, math.prod(output_shape[1:]) if layer.use_bias else 0
+
+
+def step_gflop(layers):
+    """GFLOP of one training step of ``forward_layers(model, batch)``: every forward
+    multiply-add, x 2 FLOPs, x 3 (forward, weight gradient, input gradient), x batch."""
+    batch = layers[0][1][0]
+    return 6 * batch * sum(sum(multiply_adds(*row)) for row in layers) / 1e9
+
+
+#: The TensorFlow op of each product: the forward pass, the weight and the input gradient.
+PRODUCT_OPS = {
+    "dense": ("MatMul", "MatMul", "MatMul"),
+    "conv": ("Conv2D", "Conv2DBackpropFilter", "Conv2DBackpropInput"),
+    "deconv": ("Conv2DBackpropInput", "Conv2DBackpropFilter", "Conv2D"),
+}
+
+
+def step_products(layers):
+    """``[(layer name, op, GFLOP)]``: the convolutions and matrix products of one step, as
+    ``step_products_graph`` runs them (the first layer's input gradient is not needed)."""
+    batch, found = layers[0][1][0], []
+    for part in range(3):  # the forward pass, the weight gradients, the input gradients
+        for i, row in enumerate(layers):
+            if part < 2 or i > 0:
+                op = PRODUCT_OPS[kind(row[0])][part]
+                found.append((row[0].name, op, 2 * batch * multiply_adds(*row)[0] / 1e9))
+    return found
+
+
+def _conv_args(layer):
+    return dict(strides=(1, *layer.strides, 1), padding=layer.padding.upper())
+
+
+def _forward(layer, x, kernel, output_shape):
+    """The layer's product, without bias or activation: Conv2D, Conv2DBackpropInput, MatMul."""
+    if kind(layer) == "dense":
+        return tf.matmul(x, kernel)
+    if kind(layer) == "conv":
+        return tf.nn.conv2d(x, kernel, **_conv_args(layer))
+    return tf.nn.conv2d_transpose(x, kernel, output_shape, **_conv_args(layer))
+
+
+def _backward(layer, x, kernel, dy, input_gradient=True):
+    """``(dkernel, dx)`` of ``y = _forward(layer, x, kernel)`` for the output gradient ``dy``;
+    ``dx`` is None without ``input_gradient``. A transposed convolution's gradients are a
+    convolution's with input and output swapped."""
+    if kind(layer) == "dense":
+        dx = tf.matmul(dy, kernel, transpose_b=True) if input_gradient else None
+        return tf.matmul(x, dy, transpose_a=True), dx
+    image, maps = (x, dy) if kind(layer) == "conv" else (dy, x)  # conv2d(image) = maps
+    dkernel = tf.raw_ops.Conv2DBackpropFilter(
+        input=image, filter_sizes=kernel.shape, out_backprop=maps, **_conv_args(layer)
+    )
+    if not input_gradient:
+        return dkernel, None
+    if kind(layer) == "conv":
+        return dkernel, tf.nn.conv2d_transpose(dy, kernel, x.shape, **_conv_args(layer))
+    return dkernel, tf.nn.conv2d(dy, kernel, **_conv_args(layer))
+
+
+def step_products_graph(layers, x, kernels, dy=None):
+    """One step's products on ``x``: the forward chain, then from the output gradient ``dy``
+    (default: the output itself) each layer's kernel gradient and, but for the first layer's,
+    its input gradient, each waiting for the gradient of its output. Returns the kernel
+    gradients."""
+    inputs = []
+    for (layer, input_shape, output_shape), kernel in zip(layers, kernels, strict=True):
+        inputs.append(tf.reshape(x, input_shape))
+        x = _forward(layer, inputs[-1], kernel, output_shape)
+    grad, grads = x if dy is None else dy, []
+    for i in reversed(range(len(layers))):
+        grad = tf.reshape(grad, layers[i][2])
+        dkernel, grad = _backward(layers[i][0], inputs[i], kernels[i], grad, i > 0)
+        grads.insert(0, dkernel)
+    return grads
+
+
+def tf_step_products(model, batch=B):
+    """``run(n)``: the step's convolutions and matrix products, n times, in one compiled
+    TensorFlow graph, dependent as in ``tf_step_matmuls`` (the ceiling of ``model``'s step):
+    the next step's products wait for this step's kernel gradients, which stand in for the
+    updated kernels. The operands are zeros, as there."""
+    layers = forward_layers(model, batch)
+    x = tf.zeros((batch, model.config.num_input))
+
+    @tf.function
+    def dependent_products(n):
+        kernels = [tf.zeros(layer.kernel.shape) for layer, _, _ in layers]
+        _, kernels = tf.while_loop(
+            lambda i, _: i < n,
+            lambda i, kernels: (i + 1, step_products_graph(layers, x, kernels)),
+            (tf.constant(0), kernels),
+        )
+        return tf.reshape(kernels[0], [-1])[0]
+
+    return lambda n: dependent_products(tf.constant(n)).numpy()
+
+
 def square_rate(size=SQUARE):
     """GFLOP/s of one large square float32 product, NumPy and TensorFlow."""
     a = np.random.default_rng(0).random((size, size), np.float32)
@@ -272,9 +438,8 @@ LOOPS = {
 }
 
 
-def main(full=False, json_path=None):
-    data = ae.read_data_sets(seed=0)
-    machine = {
+def machine_facts():
+    return {
         "cpu": cpu_model(),
         "cores": len(os.sched_getaffinity(0)),
         "python": platform.python_version(),
@@ -283,6 +448,18 @@ def main(full=False, json_path=None):
         "numpy": np.__version__,
         "gpus": len(tf.config.list_physical_devices("GPU")),
     }
+
+
+def print_machine(date, machine):
+    print(
+        f"# {date}, {machine['cpu']}, {machine['cores']} cores, "
+        f"TensorFlow {tf.__version__}, Keras {keras.__version__}, NumPy {np.__version__}"
+    )
+
+
+def main(full=False, json_path=None):
+    data = ae.read_data_sets(seed=0)
+    machine = machine_facts()
     results = {
         "date": time.strftime("%Y-%m-%d"),
         "command": " ".join(["python", *sys.argv]),
@@ -301,10 +478,7 @@ def main(full=False, json_path=None):
             "square_size": SQUARE,
         },
     }
-    print(
-        f"# {results['date']}, {machine['cpu']}, {machine['cores']} cores, "
-        f"TensorFlow {tf.__version__}, Keras {keras.__version__}, NumPy {np.__version__}"
-    )
+    print_machine(results["date"], machine)
     loops = {
         LOOPS["tf1"]: tf1_loop(data),
         LOOPS["ae_train"]: ae_train(data),
@@ -373,6 +547,102 @@ def main(full=False, json_path=None):
         print(f"\nwrote {json_path}")
 
 
+#: --conv: the two models' keys in the JSON file, and their names in the printed table.
+MODELS = {"dense": "dense (the original's)", "conv": "convolutional, code 16"}
+
+
+def conv_method():
+    """Each model's config, steps and arithmetic, for the JSON file; and its ``run(n)``s."""
+    method = {"batch_size": B, "repeats": CONV_REPEATS}
+    for key, config, short, steps in (
+        ("dense", CONFIG, SHORT, STEPS),
+        ("conv", CONV_CONFIG, CONV_SHORT, CONV_STEPS),
+    ):
+        model = ae.Autoencoder(config)
+        layers = forward_layers(model)
+        products = step_products(layers)
+        method[key] = {
+            "config": {  # the fields that depart from the original
+                f.name: getattr(config, f.name)
+                for f in dataclasses.fields(config)
+                if getattr(config, f.name) != getattr(CONFIG, f.name)
+            },
+            "short_steps": short,
+            "steps": steps,
+            "parameters": model.count_params(),
+            "layers": [
+                {
+                    "name": layer.name,
+                    "kind": kind(layer),
+                    "input": shape[1:],
+                    "output": output[1:],
+                    "kernel": tuple(layer.kernel.shape),
+                    "multiply_adds": multiply_adds(layer, shape, output),  # per image
+                }
+                for layer, shape, output in layers
+            ],
+            "step_gflop": step_gflop(layers),
+            "products": products,
+            "products_gflop": sum(gflop for _, _, gflop in products),
+        }
+    return method
+
+
+def main_conv(json_path=None):
+    """--conv: ae.train on the dense original and on the convolutional model, taking turns,
+    each against the ceiling of its own step's products."""
+    data = ae.read_data_sets(seed=0)
+    results = {
+        "date": time.strftime("%Y-%m-%d"),
+        "command": " ".join(["python", *sys.argv]),
+        "machine": machine_facts(),
+        "method": conv_method(),
+    }
+    print_machine(results["date"], results["machine"])
+    runs = {
+        "dense": ae_train(data),
+        "dense ceiling": tf_step_matmuls(),
+        "conv": ae_train(data, config=CONV_CONFIG),
+        "conv ceiling": tf_step_products(ae.Autoencoder(CONV_CONFIG)),
+    }
+    for run in runs.values():  # with only CONV_REPEATS rounds, the first must not count
+        run(CONV_SHORT)  # the ceilings' tracing, TensorFlow's first convolutions
+    conv_sizes = (CONV_SHORT, CONV_STEPS)
+    rates = steady_rates(
+        runs, sizes={"conv": conv_sizes, "conv ceiling": conv_sizes}, repeats=CONV_REPEATS
+    )
+    print(
+        f"\n{'ae.train on':<25}{'steps/s':>9}{'GFLOP/s':>9}{'ceiling steps/s':>17}"
+        f"{'ceiling GFLOP/s':>17}{'of ceiling':>12}"
+    )
+    results["models"] = {}
+    for key, name in MODELS.items():
+        method, rate, ceiling = results["method"][key], rates[key], rates[f"{key} ceiling"]
+        row = {
+            "label": name,
+            "steps_per_s": rate,
+            "gflop_per_s": rate * method["step_gflop"],
+            "ceiling_steps_per_s": ceiling,
+            "ceiling_gflop_per_s": ceiling * method["products_gflop"],
+            "of_ceiling": rate / ceiling,
+        }
+        results["models"][key] = row
+        print(
+            f"{name:<25}{rate:>9.1f}{row['gflop_per_s']:>9.1f}{ceiling:>17.1f}"
+            f"{row['ceiling_gflop_per_s']:>17.1f}{row['of_ceiling']:>12.0%}"
+        )
+    ratio = rates["dense"] / rates["conv"]
+    results["conv_over_dense_step_time"] = ratio
+    print(
+        f"\na convolutional step takes {ratio:.2f} times as long as a dense one; a step is "
+        f"{results['method']['conv']['step_gflop']:.3f} GFLOP against "
+        f"{results['method']['dense']['step_gflop']:.3f}"
+    )
+    if json_path is not None:
+        write_json(json_path, results)
+        print(f"\nwrote {json_path}")
+
+
 def full_measurements():
     """--full: the 30,000-step run, imports, MNIST load, book build, pytest --nbval; printed,
     and returned as a dict (seconds; None for a command that failed)."""
@@ -422,5 +692,16 @@ if __name__ == "__main__":
         help="also write every number measured to "
         "PATH as JSON (atomically), e.g. book/data/train_speed.json",
     )
+    parser.add_argument(
+        "--conv",
+        action="store_true",
+        help="instead: ae.train on the convolutional model (code 16) against the dense "
+        "original, each against its own ceiling",
+    )
     args = parser.parse_args()
-    main(args.full, args.json)
+    if args.conv and args.full:
+        parser.error("--conv measures the two models only; run --full on its own")
+    if args.conv:
+        main_conv(args.json)
+    else:
+        main(args.full, args.json)
