@@ -64,6 +64,7 @@ SHORT, STEPS, REPEATS = 50, 1000, 5
 #: --conv: the code-size chapter's convolutional autoencoder, and its (fewer) steps.
 CONV_CONFIG = ae.OriginalConfig(
     architecture="conv",
+    activation="relu",
     initializer="glorot",
     optimizer="adam",
     learning_rate=0.001,

@@ -7,8 +7,9 @@ Each code cell of a notebook executed by Jupyter stores when it started and when
 (``metadata.execution``). A chapter's time is the span from its first cell's start to its last
 cell's end, on the machine and with the weight cache that stored the outputs; the introduction
 shows the table. The last row is the one-off cost of the weight cache (``ae.trained``): the
-number of trained networks the chapters load, times one training's 30,000 steps at the rate of
-``ae.train`` that benchmarks/train_speed.py measured (book/data/train_speed.json).
+trainings the chapters load, step by step, at the rate of ``ae.train`` that
+benchmarks/train_speed.py measured (book/data/train_speed.json), a convolutional step counted as
+the number of dense steps it takes as long as (book/data/train_speed_conv.json).
 """
 
 import argparse
@@ -27,9 +28,10 @@ BOOK = Path(__file__).resolve().parent.parent / "book"
 OUT = BOOK / "data" / "chapter_times.csv"
 #: ``ae.trained`` configurations the chapters load: the original, then chapter "Why the
 #: original plateaus" (Glorot, Keras RMSprop, Adam, Glorot + Adam at 1e-3) and chapter "What
-#: the code learned" (Gaussian noise, masking).
-CACHED_NETWORKS = 7
-STEPS = 30_000
+#: the code learned" (Gaussian noise, masking), each 30,000 dense steps; and chapter "How small
+#: can the code be?" (linear and convolutional, at code size 16), each 5,000 steps.
+DENSE_STEPS = 7 * [30_000] + [5_000]
+CONV_STEPS = [5_000]
 
 
 def chapters(book=BOOK):
@@ -75,8 +77,11 @@ def table(book=BOOK):
         if path.exists():
             rows.append((number or "", title(path), f"{seconds(path) / 60:.1f}"))
     rate = json.loads((book / "data" / "train_speed.json").read_text())["loops"]["ae_train"]
-    once = CACHED_NETWORKS * STEPS / rate["steps_per_s"] / 60
-    rows.append(("", f"Once: train the {CACHED_NETWORKS} cached networks", f"{once:.1f}"))
+    conv = json.loads((book / "data" / "train_speed_conv.json").read_text())
+    steps = sum(DENSE_STEPS) + sum(CONV_STEPS) * conv["conv_over_dense_step_time"]
+    once = steps / rate["steps_per_s"] / 60
+    networks = len(DENSE_STEPS) + len(CONV_STEPS)
+    rows.append(("", f"Once: train the {networks} cached networks", f"{once:.1f}"))
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(("", "Chapter", "Minutes"))
