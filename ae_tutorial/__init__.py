@@ -64,10 +64,17 @@ _HOME = {
     "saturation": "diagnostics",
     "glue": "prose",
     "read_sweep": "sweeps",
+    "VAE": "vae",
+    "TrainedVAE": "vae",
+    "trained_vae": "vae",
+    "vae_predict": "vae",
+    "negative_elbo": "vae",
 }
 __all__ = list(_HOME)
 #: Modules that load without TensorFlow; any other is imported after ``_tf``, quietly.
 _LIGHT = {"config", "checks", "prose", "cli", "npz", "mnist", "sweeps"}
+#: Modules written for any Keras backend: TensorFlow is loaded first only when it is Keras'.
+_ANY_BACKEND = {"vae"}
 
 
 def __getattr__(name: str) -> object:
@@ -75,7 +82,8 @@ def __getattr__(name: str) -> object:
     module = _HOME.get(name, name)
     if name not in _HOME and not os.path.exists(os.path.join(__path__[0], f"{name}.py")):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    if module not in _LIGHT:
+    tensorflow_backend = os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow"
+    if module not in _LIGHT and (module not in _ANY_BACKEND or tensorflow_backend):
         importlib.import_module("._tf", __name__)
     loaded = importlib.import_module(f".{module}", __name__)
     value = getattr(loaded, name) if name in _HOME else loaded

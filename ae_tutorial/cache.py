@@ -26,10 +26,8 @@ from ._tf import tf
 from .config import OriginalConfig
 from .data import read_data_sets
 from .model import Autoencoder
-from .npz import load_npz, remove_abandoned_temporaries, save_npz
+from .npz import ENV_VAR, cache_dir, load_npz, remove_abandoned_temporaries, save_npz  # noqa: F401
 from .training import train
-
-ENV_VAR = "AE_TUTORIAL_CACHE"
 
 
 class Trained(NamedTuple):
@@ -46,15 +44,6 @@ class Trained(NamedTuple):
     model: Autoencoder
     history: list[tuple[int, float]]
     from_cache: bool
-
-
-def cache_dir() -> Path:
-    """``$AE_TUTORIAL_CACHE``, else ``~/.cache/ae_tutorial``.
-
-    Returns:
-        The cache folder, ``~`` expanded (it may not exist yet).
-    """
-    return Path(os.environ.get(ENV_VAR) or Path("~", ".cache", "ae_tutorial")).expanduser()
 
 
 #: The modules whose code decides what a training computes (``tests/test_cache.py`` watches them).

@@ -13,6 +13,18 @@ from pathlib import Path
 
 import numpy as np
 
+#: The environment variable naming the weight cache's folder.
+ENV_VAR = "AE_TUTORIAL_CACHE"
+
+
+def cache_dir() -> Path:
+    """``$AE_TUTORIAL_CACHE``, else ``~/.cache/ae_tutorial``: where trained weights are kept.
+
+    Returns:
+        The cache folder, ``~`` expanded (it may not exist yet).
+    """
+    return Path(os.environ.get(ENV_VAR) or Path("~", ".cache", "ae_tutorial")).expanduser()
+
 
 def _digest(arrays):
     h = hashlib.sha256()

@@ -1,0 +1,329 @@
+"""A variational autoencoder on any Keras 3 backend (chapter "A variational autoencoder").
+
+Written with ``keras.ops``, ``keras.random`` and Keras' own training hooks only (the loss is
+``compute_loss``, ``fit`` does the rest), so the same code trains under TensorFlow and JAX
+(``KERAS_BACKEND=jax``). Nothing here imports TensorFlow.
+
+The loss is the negative ELBO of one image, averaged over the batch::
+
+    loss = mean over images of [ sum over pixels of BCE(x, decoder(z))
+                                 + sum over latent units of KL(q(z | x) || N(0, 1)) ]
+
+with ``z = mean + exp(log_var / 2) * eps``, ``eps ~ N(0, 1)`` (the reparameterisation
+trick). ``reduction="mean"`` averages over pixels and latent units instead of summing, the
+variant the chapter shows going wrong.
+"""
+
+import hashlib
+import json
+from typing import NamedTuple
+
+import keras
+import numpy as np
+from keras import ops
+
+from .checks import positive_int
+from .npz import cache_dir, load_npz, save_npz
+
+#: How the loss reduces over pixels and latent units (over the batch it is always the mean).
+REDUCTIONS = ("sum", "mean")
+#: Bump when a change here changes the weights or losses a training gives (the cache key).
+VAE_VERSION = 1
+
+
+class VAE(keras.Model):
+    """A dense variational autoencoder: 784 -> ``hidden`` -> 2 x ``latent_dim``; back to 784.
+
+    The encoder gives each image a mean and a log-variance per latent unit; the decoder
+    gives 784 logits, a Bernoulli probability per pixel. Calling the model samples a code
+    (the reparameterisation trick) and returns a dict: ``"reconstruction"`` (pixel
+    probabilities from the sampled code), ``"logits"``, ``"mean"``, ``"log_var"`` and ``"z"``.
+    ``fit(images)`` trains it: ``compute_loss`` adds the reconstruction and KL terms and
+    tracks each as a metric, so the history holds ``loss``, ``reconstruction`` and ``kl``.
+
+    Args:
+        latent_dim: latent units (the code's length).
+        hidden: width of the encoder's and the decoder's hidden ReLU layer.
+        num_input: pixels per image.
+        reduction: ``"sum"`` over pixels and latent units (the ELBO) or ``"mean"``.
+        seed: seeds the initial weights (Glorot-uniform) and the sampling noise.
+        **kwargs: passed to ``keras.Model`` (e.g. ``name``).
+
+    Raises:
+        ValueError: naming the argument, if a width is not a positive integer or
+            ``reduction`` is not one of ``REDUCTIONS``.
+    """
+
+    def __init__(
+        self,
+        latent_dim: int = 2,
+        hidden: int = 256,
+        num_input: int = 784,
+        reduction: str = "sum",
+        seed: int = 0,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        widths = {"latent_dim": latent_dim, "hidden": hidden, "num_input": num_input}
+        for name, value in widths.items():
+            positive_int(name, value)
+        if reduction not in REDUCTIONS:
+            raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+        self.latent_dim, self.hidden, self.num_input = latent_dim, hidden, num_input
+        self.reduction, self.seed = reduction, seed
+
+        def dense(units, activation, i, name):
+            init = keras.initializers.GlorotUniform(seed=seed * 4 + i)
+            return keras.layers.Dense(units, activation, kernel_initializer=init, name=name)
+
+        self.encoder = keras.Sequential(
+            [
+                keras.Input(shape=(num_input,)),
+                dense(hidden, "relu", 0, "encoder_hidden"),
+                dense(2 * latent_dim, None, 1, "encoder_mean_log_var"),
+            ],
+            name="encoder",
+        )
+        self.decoder = keras.Sequential(
+            [
+                keras.Input(shape=(latent_dim,)),
+                dense(hidden, "relu", 2, "decoder_hidden"),
+                dense(num_input, None, 3, "decoder_logits"),
+            ],
+            name="decoder",
+        )
+        self.noise = keras.random.SeedGenerator(seed)
+        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
+        self.kl_tracker = keras.metrics.Mean(name="kl")
+
+    def encode(self, x):
+        """The mean and log-variance of q(z | x), each of shape (N, ``latent_dim``).
+
+        Args:
+            x: images, shape (N, ``num_input``), pixels in [0, 1].
+
+        Returns:
+            ``(mean, log_var)``.
+        """
+        mean, log_var = ops.split(self.encoder(x), 2, axis=-1)
+        return mean, log_var
+
+    def decode(self, z):
+        """Pixel probabilities (sigmoid of the decoder's logits) for codes ``z``.
+
+        Args:
+            z: codes, shape (N, ``latent_dim``).
+
+        Returns:
+            Probabilities in (0, 1), shape (N, ``num_input``).
+        """
+        return ops.sigmoid(self.decoder(z))
+
+    def sample(self, mean, log_var):
+        """``mean + exp(log_var / 2) * eps`` with ``eps ~ N(0, 1)``: the reparameterisation trick.
+
+        Args:
+            mean: means of q(z | x).
+            log_var: log-variances of q(z | x), the same shape.
+
+        Returns:
+            One code per row, differentiable with respect to ``mean`` and ``log_var``.
+        """
+        eps = keras.random.normal(ops.shape(mean), seed=self.noise)
+        return mean + ops.exp(0.5 * log_var) * eps
+
+    def call(self, x, training=False):
+        """Encode ``x``, sample a code, decode it.
+
+        Args:
+            x: images, shape (N, ``num_input``).
+            training: unused (no layer behaves differently); Keras passes it.
+
+        Returns:
+            ``{"reconstruction", "logits", "mean", "log_var", "z"}``.
+        """
+        mean, log_var = self.encode(x)
+        z = self.sample(mean, log_var)
+        logits = self.decoder(z)
+        return {
+            "reconstruction": ops.sigmoid(logits),
+            "logits": logits,
+            "mean": mean,
+            "log_var": log_var,
+            "z": z,
+        }
+
+    def loss_terms(self, x, outputs):
+        """The reconstruction and KL terms of every image, reduced per ``self.reduction``.
+
+        Args:
+            x: the images, shape (N, ``num_input``).
+            outputs: what calling the model on ``x`` returned.
+
+        Returns:
+            ``(reconstruction, kl)``, each of shape (N,): binary cross-entropy over pixels and
+            KL(q(z | x) || N(0, 1)) over latent units, summed (``"sum"``) or averaged.
+        """
+        bce = ops.binary_crossentropy(ops.cast(x, "float32"), outputs["logits"], from_logits=True)
+        mean, log_var = outputs["mean"], outputs["log_var"]
+        kl = -0.5 * (1.0 + log_var - ops.square(mean) - ops.exp(log_var))
+        reduce = ops.sum if self.reduction == "sum" else ops.mean
+        return reduce(bce, axis=-1), reduce(kl, axis=-1)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """Keras' hook: the batch's mean of reconstruction + KL, each term tracked.
+
+        Args:
+            x: the batch of images (the targets are the images themselves).
+            y: unused (``fit(images)`` passes none).
+            y_pred: what calling the model on ``x`` returned.
+            sample_weight: unused.
+            training: unused.
+
+        Returns:
+            The scalar loss.
+        """
+        reconstruction, kl = (ops.mean(term) for term in self.loss_terms(x, y_pred))
+        self.reconstruction_tracker.update_state(reconstruction)
+        self.kl_tracker.update_state(kl)
+        return reconstruction + kl
+
+    def get_config(self) -> dict[str, object]:
+        """The constructor's arguments (Keras saving)."""
+        return {
+            **super().get_config(),
+            "latent_dim": self.latent_dim,
+            "hidden": self.hidden,
+            "num_input": self.num_input,
+            "reduction": self.reduction,
+            "seed": self.seed,
+        }
+
+
+def vae_predict(model: VAE, images: np.ndarray, batch_size: int = 1000) -> dict[str, np.ndarray]:
+    """The codes' means and log-variances of ``images`` and their decodings, without sampling.
+
+    Args:
+        model: a ``VAE``.
+        images: pixels in [0, 1], shape (N, ``model.num_input``).
+        batch_size: images per call.
+
+    Returns:
+        ``{"mean", "log_var", "reconstruction"}`` as NumPy arrays; the reconstruction is the
+        decoding of the mean, the VAE's deterministic reconstruction.
+    """
+    images = np.asarray(images, dtype=np.float32)
+    parts = {"mean": [], "log_var": [], "reconstruction": []}
+    for i in range(0, len(images), batch_size):
+        mean, log_var = model.encode(images[i : i + batch_size])
+        for key, value in zip(parts, (mean, log_var, model.decode(mean)), strict=True):
+            parts[key].append(ops.convert_to_numpy(value))
+    return {key: np.concatenate(value) for key, value in parts.items()}
+
+
+def negative_elbo(
+    model: VAE, images: np.ndarray, samples: int = 10, batch_size: int = 1000
+) -> np.ndarray:
+    """Each image's negative ELBO (sum reduction), averaged over ``samples`` sampled codes.
+
+    An upper bound on -log p(x) in nats: the anomaly score of chapter "Anomaly detection".
+
+    Args:
+        model: a trained ``VAE``; its own ``reduction`` is ignored, the sum is used.
+        images: pixels in [0, 1], shape (N, ``model.num_input``).
+        samples: codes drawn per image.
+        batch_size: images per call.
+
+    Returns:
+        float64 of shape (N,).
+    """
+    positive_int("samples", samples)
+    images = np.asarray(images, dtype=np.float32)
+    reduction, model.reduction = model.reduction, "sum"
+    try:
+        scores = []
+        for i in range(0, len(images), batch_size):
+            x = images[i : i + batch_size]
+            total = sum(sum(model.loss_terms(x, model(x))) for _ in range(samples))
+            scores.append(ops.convert_to_numpy(total).astype(np.float64) / samples)
+    finally:
+        model.reduction = reduction
+    return np.concatenate(scores)
+
+
+class TrainedVAE(NamedTuple):
+    """What ``trained_vae`` returns: the model, its per-epoch history, and whether cached.
+
+    Args:
+        model: the trained ``VAE``.
+        history: ``{"loss": [...], "reconstruction": [...], "kl": [...]}``, one per epoch.
+        from_cache: ``True`` if the weights were loaded from the cache.
+    """
+
+    model: VAE
+    history: dict[str, list[float]]
+    from_cache: bool
+
+
+def trained_vae(
+    images: np.ndarray,
+    latent_dim: int = 2,
+    hidden: int = 256,
+    reduction: str = "sum",
+    epochs: int = 20,
+    batch_size: int = 128,
+    learning_rate: float = 1e-3,
+    seed: int = 0,
+    cache: bool = True,
+) -> TrainedVAE:
+    """A ``VAE`` trained by ``fit`` with Adam on ``images``, from the weight cache if there.
+
+    The cache entry is keyed by every argument, a digest of ``images``, the Keras version and
+    backend and ``VAE_VERSION``; it lives in the ``vae`` folder of ``trained``'s cache
+    (``$AE_TUTORIAL_CACHE``), where ``python -m ae_tutorial cache`` does not list it.
+
+    Args:
+        images: the training images, shape (N, 784), pixels in [0, 1].
+        latent_dim: passed to ``VAE``.
+        hidden: passed to ``VAE``.
+        reduction: passed to ``VAE``.
+        epochs: passes over ``images``.
+        batch_size: images per step.
+        learning_rate: Adam's.
+        seed: the weights', the noise's and the shuffling's seed.
+        cache: look up and store the result in the cache.
+
+    Returns:
+        ``TrainedVAE(model, history, from_cache)``.
+
+    Raises:
+        FloatingPointError: if a loss is not finite.
+    """
+    positive_int("epochs", epochs)
+    positive_int("batch_size", batch_size)
+    images = np.asarray(images, dtype=np.float32)
+    model = VAE(latent_dim, hidden, images.shape[1], reduction, seed)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate))
+    model.build((None, images.shape[1]))
+    key = json.dumps(
+        [
+            latent_dim, hidden, reduction, epochs, batch_size, learning_rate, seed,
+            hashlib.sha256(images.tobytes()).hexdigest(), images.shape,
+            keras.__version__, keras.backend.backend(), VAE_VERSION,
+        ]
+    )  # fmt: skip
+    path = cache_dir() / "vae" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
+    if cache and path.exists():
+        arrays = load_npz(path)
+        model.set_weights([arrays[f"weight_{i}"] for i in range(len(model.weights))])
+        history = json.loads(str(arrays["history"]))
+        return TrainedVAE(model, history, True)
+    keras.utils.set_random_seed(seed)
+    fitted = model.fit(images, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
+    history = {k: [float(v) for v in fitted.history[k]] for k in ("loss", "reconstruction", "kl")}
+    if not np.all(np.isfinite(history["loss"])):
+        raise FloatingPointError(f"the VAE's loss is not finite: {history['loss']}")
+    if cache:
+        weights = {f"weight_{i}": np.asarray(w) for i, w in enumerate(model.get_weights())}
+        save_npz(path, {**weights, "history": np.array(json.dumps(history)), "key": np.array(key)})
+    return TrainedVAE(model, history, False)

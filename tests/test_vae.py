@@ -1,0 +1,137 @@
+"""The variational autoencoder (ae_tutorial/vae.py): its loss, its cache, and both backends."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import ae_tutorial as ae
+from ae_tutorial import tf  # noqa: F401  (TensorFlow first, quietly)
+
+
+def _images(n=64, seed=0):
+    return np.random.default_rng(seed).random((n, 784), dtype=np.float32)
+
+
+def test_outputs_and_shapes():
+    vae = ae.VAE(latent_dim=3, hidden=16)
+    out = vae(_images(5))
+    assert set(out) == {"reconstruction", "logits", "mean", "log_var", "z"}
+    assert tuple(out["reconstruction"].shape) == (5, 784) and tuple(out["z"].shape) == (5, 3)
+    probs = np.asarray(out["reconstruction"])
+    assert np.all((probs > 0) & (probs < 1))
+
+
+def test_loss_terms_match_the_formulas():
+    vae = ae.VAE(latent_dim=3, hidden=16)
+    x = _images(4)
+    out = vae(x)
+    rec, kl = (np.asarray(t) for t in vae.loss_terms(x, out))
+    logits, mean, log_var = (np.asarray(out[k], np.float64) for k in ("logits", "mean", "log_var"))
+    p = 1 / (1 + np.exp(-logits))
+    bce = -(x * np.log(p) + (1 - x) * np.log(1 - p)).sum(axis=1)
+    kl_np = 0.5 * (np.exp(log_var) + mean**2 - 1 - log_var).sum(axis=1)
+    np.testing.assert_allclose(rec, bce, rtol=1e-4)
+    np.testing.assert_allclose(kl, kl_np, rtol=1e-4, atol=1e-6)
+    assert np.all(kl >= 0)
+
+
+def test_mean_reduction_divides_by_pixels_and_latent_units():
+    x = _images(4)
+    total, averaged = ae.VAE(latent_dim=3, hidden=16), ae.VAE(3, 16, reduction="mean")
+    averaged.set_weights(total.get_weights())
+    out = total(x)
+    rec_sum, kl_sum = (np.asarray(t) for t in total.loss_terms(x, out))
+    rec_mean, kl_mean = (np.asarray(t) for t in averaged.loss_terms(x, out))
+    np.testing.assert_allclose(rec_mean, rec_sum / 784, rtol=1e-5)
+    np.testing.assert_allclose(kl_mean, kl_sum / 3, rtol=1e-5)
+
+
+def test_sampling_is_the_reparameterisation():
+    vae = ae.VAE(latent_dim=2, hidden=8, seed=3)
+    mean = np.array([[1.0, -2.0]] * 20_000, np.float32)
+    log_var = np.log(np.array([[0.25, 4.0]] * 20_000, np.float32))
+    z = np.asarray(vae.sample(mean, log_var))
+    np.testing.assert_allclose(z.mean(axis=0), [1.0, -2.0], atol=0.05)
+    np.testing.assert_allclose(z.std(axis=0), [0.5, 2.0], rtol=0.03)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [({"latent_dim": 0}, "latent_dim"), ({"hidden": 2.5}, "hidden"), ({"reduction": "max"}, "max")],
+)
+def test_bad_arguments_are_named(kwargs, named):
+    with pytest.raises(ValueError, match=named):
+        ae.VAE(**kwargs)
+
+
+def test_vae_predict_decodes_the_mean():
+    vae, x = ae.VAE(latent_dim=2, hidden=16), _images(7)
+    got = ae.vae_predict(vae, x, batch_size=3)
+    assert got["mean"].shape == (7, 2) and got["log_var"].shape == (7, 2)
+    np.testing.assert_allclose(
+        got["reconstruction"], np.asarray(vae.decode(got["mean"])), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_negative_elbo_sums_the_terms_and_keeps_the_reduction():
+    vae = ae.VAE(latent_dim=2, hidden=16, reduction="mean")
+    x = _images(6)
+    scores = ae.negative_elbo(vae, x, samples=50, batch_size=4)
+    assert scores.shape == (6,) and vae.reduction == "mean"
+    mean_scores = ae.negative_elbo(vae, x, samples=1)
+    assert np.all(scores > 784 * 0.3) and np.all(np.abs(scores - mean_scores) < 0.1 * scores)
+    with pytest.raises(ValueError, match="samples"):
+        ae.negative_elbo(vae, x, samples=0)
+
+
+def test_trained_vae_is_cached(tmp_path, monkeypatch, mnist):
+    monkeypatch.setenv("AE_TUTORIAL_CACHE", str(tmp_path))
+    x = mnist.train.images[:1024]
+    first = ae.trained_vae(x, latent_dim=2, hidden=32, epochs=2, batch_size=128)
+    assert not first.from_cache and set(first.history) == {"loss", "reconstruction", "kl"}
+    h = first.history
+    np.testing.assert_allclose(np.add(h["reconstruction"], h["kl"]), h["loss"], rtol=1e-4)
+    assert len(list((tmp_path / "vae").glob("*.npz"))) == 1
+    assert not ae.cache.entries(tmp_path)  # the weight cache's listing does not see it
+    again = ae.trained_vae(x, latent_dim=2, hidden=32, epochs=2, batch_size=128)
+    assert again.from_cache and again.history == first.history
+    for a, b in zip(again.model.get_weights(), first.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    other = ae.trained_vae(x, latent_dim=2, hidden=32, epochs=2, batch_size=128, seed=1)
+    assert not other.from_cache
+
+
+# The same script on each backend, in a fresh process (the backend is fixed at import).
+BACKEND_SCRIPT = textwrap.dedent(
+    """
+    import json
+    import keras
+    import ae_tutorial as ae
+
+    x = ae.read_data_sets(seed=0).train.images[:4096]
+    result = ae.trained_vae(x, latent_dim=2, hidden=64, epochs=4, batch_size=128, cache=False)
+    print(json.dumps({"backend": keras.backend.backend(), **result.history}))
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+def test_trains_on_each_backend(backend):
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    done = subprocess.run(
+        [sys.executable, "-c", BACKEND_SCRIPT], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["backend"] == backend
+    for key in ("loss", "reconstruction", "kl"):
+        assert np.all(np.isfinite(result[key])), (key, result[key])
+    loss = np.array(result["loss"])
+    assert np.all(np.diff(loss) < 0), loss  # falls every epoch
+    assert loss[-1] < 0.8 * loss[0] and loss[-1] < 250, loss
