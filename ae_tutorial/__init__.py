@@ -69,10 +69,18 @@ _HOME = {
     "trained_vae": "vae",
     "vae_predict": "vae",
     "negative_elbo": "vae",
+    "latent_explorer": "explorer",
+    "LatentExplorer": "explorer",
+    "OUTLIER_KINDS": "anomaly",
+    "reconstruction_errors": "anomaly",
+    "make_outliers": "anomaly",
+    "threshold_at": "anomaly",
+    "detection_rates": "anomaly",
+    "DetectionRates": "anomaly",
 }
 __all__ = list(_HOME)
 #: Modules that load without TensorFlow; any other is imported after ``_tf``, quietly.
-_LIGHT = {"config", "checks", "prose", "cli", "npz", "mnist", "sweeps"}
+_LIGHT = {"config", "checks", "prose", "cli", "npz", "mnist", "sweeps", "explorer", "anomaly"}
 #: Modules written for any Keras backend: TensorFlow is loaded first only when it is Keras'.
 _ANY_BACKEND = {"vae"}
 

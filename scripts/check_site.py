@@ -17,6 +17,13 @@ depends on the network. For every page in book/_toc.yml, in order, it
   if the page's text (collapsed dropdowns too), code left out, still shows raw TeX
   delimiters (``\\(``, ``\\[``, ``$$``);
 - saves a screenshot to book/_build/screenshots/<page>.png;
+- on a page holding interactive latent planes (``ae.latent_explorer``, class
+  ``ae-latent-explorer``), moves the mouse to two well-separated points of each plane and
+  fails unless the enlarged digit is drawn (not blank) and changes between them; then sets
+  ``html[data-theme="dark"]`` and fails unless the figure redraws with the page's text colour,
+  legible (contrast at least 3:1) on its background, and the digit still shows; saves the
+  figure in each mode to <page>-explorer-<n>-light.png and -dark.png; fails if a page of
+  ``EXPLORER_PAGES`` (11_vae.html: the chapter promises one) holds none;
 
 then follows the "next" links from the first page to the last and the "previous" links back,
 which must visit the pages in the table of contents' order. Exits 1 with a list of the
@@ -91,6 +98,37 @@ IMAGES_JS = """async () => {
 }"""
 
 
+EXPLORER = ".ae-latent-explorer"  # the class of ae.latent_explorer's figure
+EXPLORER_PAGES = ("11_vae.html",)  # pages whose text promises one
+EXPLORER_POINTS = ((0.3, 0.25), (0.8, 0.75))  # where the mouse goes, as fractions of the plane
+#: What an explorer shows now: the enlarged digit (data URL, brightest red value, pixels over
+#: half bright), the readout, the ink it drew with against the colour CSS gives it now, how
+#: many of the plane's pixels are in that ink, the background it sits on, and its redraws.
+EXPLORER_STATE_JS = """root => {
+    const rgb = text => (text.match(/[\\d.]+/g) || []).map(Number);
+    const pixels = canvas => canvas.getContext('2d')
+        .getImageData(0, 0, canvas.width, canvas.height).data;
+    const digit = root.querySelector('canvas.ae-le-digit');
+    const plane = root.querySelector('canvas.ae-le-plane');
+    let max = 0, lit = 0, inked = 0;
+    const d = pixels(digit);
+    for (let k = 0; k < d.length; k += 4) { max = Math.max(max, d[k]); lit += d[k] > 127; }
+    const ink = rgb(getComputedStyle(root).color);
+    const p = pixels(plane);
+    for (let k = 0; k < p.length; k += 4) {
+        inked += p[k + 3] > 200 && [0, 1, 2].every(c => Math.abs(p[k + c] - ink[c]) <= 8);
+    }
+    let background = [255, 255, 255];
+    for (let el = root; el; el = el.parentElement) {
+        const c = rgb(getComputedStyle(el).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) { background = c.slice(0, 3); break; }
+    }
+    return {digit: digit.toDataURL(), max, lit, inked, ink: ink.slice(0, 3), background,
+            drawn: rgb(root.dataset.aeInk || '').slice(0, 3), draws: +root.dataset.aeDraws || 0,
+            readout: root.querySelector('.ae-le-readout').textContent};
+}"""
+
+
 def toc_pages(book):
     """The pages of book/_toc.yml in reading order, as paths relative to the site ('intro.html')."""
     return [f"{Path(f).with_suffix('')}.html" for f in toc_files(book)]
@@ -135,8 +173,9 @@ class Checker:
         self.status = {}  # url without fragment -> HTTP status (or an error string)
         self.ids = {}  # page url -> set of ids
         self.counts = dict(
-            pages=0, links=0, anchors=0, images=0, external=0, screenshots=0, formulas=0
-        )
+            pages=0, links=0, anchors=0, images=0, external=0, screenshots=0, formulas=0,
+            explorers=0,
+        )  # fmt: skip
 
     def fail(self, page, message):
         self.failures.append(f"{page}: {message}")
@@ -226,6 +265,92 @@ def watch(page, checker):
     )
 
 
+def contrast(a, b):
+    """WCAG's contrast ratio of two sRGB colours given as 0-255 triples (1 to 21)."""
+
+    def luminance(rgb):
+        c = [v / 255 for v in rgb]
+        c = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def explorer_state(checker, where, root, mode):
+    """The explorer's state (EXPLORER_STATE_JS); fails unless it is drawn, legibly."""
+    state = root.evaluate(EXPLORER_STATE_JS)
+    if state["max"] < 128 or state["lit"] < 20:
+        checker.fail(where, f"{mode}: the enlarged digit is blank ({state['readout']})")
+    if state["drawn"] != state["ink"] or state["inked"] < 100:
+        checker.fail(
+            where,
+            f"{mode}: the axes are not drawn in the page's text colour {state['ink']} "
+            f"(drawn in {state['drawn']}, {state['inked']} pixels of it)",
+        )
+    ratio = contrast(state["ink"], state["background"])
+    if ratio < 3:
+        checker.fail(
+            where,
+            f"{mode}: axis text {state['ink']} on background {state['background']} has "
+            f"contrast {ratio:.1f}:1, below 3:1",
+        )
+    return state
+
+
+def check_explorer(page, checker, path, root, n, shots):
+    """Move the mouse over explorer ``n`` of ``path``; switch to dark mode; screenshots."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    where = f"{path} (latent explorer {n})"
+    try:
+        page.wait_for_function("root => root.dataset.aeReady === '1'", arg=root, timeout=10_000)
+    except PlaywrightTimeout:
+        checker.fail(where, "the figure never drew (its script did not run?)")
+        return
+    plane = root.query_selector("canvas.ae-le-plane")
+    plane.scroll_into_view_if_needed()
+    box = plane.bounding_box()
+    states = []
+    for fx, fy in EXPLORER_POINTS:
+        page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+        states.append(explorer_state(checker, where, root, "light mode"))
+    moved = f"moving the mouse from {states[0]['readout']} to {states[1]['readout']}"
+    if states[0]["readout"] == states[1]["readout"]:
+        checker.fail(where, "the mouse moves across the plane, but the readout of z stays")
+    elif states[0]["digit"] == states[1]["digit"]:
+        checker.fail(where, f"{moved} does not change the enlarged digit")
+    root.screenshot(path=shots / f"{Path(path).stem}-explorer-{n}-light.png")
+    checker.counts["screenshots"] += 1
+    theme = page.evaluate("() => document.documentElement.dataset.theme ?? null")
+    page.evaluate("() => { document.documentElement.dataset.theme = 'dark'; }")
+    try:
+        page.wait_for_function(
+            "([root, n]) => +root.dataset.aeDraws > n", arg=[root, states[-1]["draws"]],
+            timeout=5_000,
+        )  # fmt: skip
+        explorer_state(checker, where, root, "dark mode")
+        root.screenshot(path=shots / f"{Path(path).stem}-explorer-{n}-dark.png")
+        checker.counts["screenshots"] += 1
+    except PlaywrightTimeout:
+        checker.fail(where, "the figure does not redraw when the theme changes to dark")
+    page.evaluate(
+        "theme => theme === null ? delete document.documentElement.dataset.theme"
+        " : document.documentElement.dataset.theme = theme",
+        theme,
+    )
+    checker.counts["explorers"] += 1
+
+
+def check_explorers(page, checker, path, shots):
+    """Check every latent explorer on ``path``; fail if a page that promises one has none."""
+    roots = page.query_selector_all(EXPLORER)
+    if not roots and path in EXPLORER_PAGES:
+        checker.fail(path, f"no interactive latent plane ({EXPLORER}) on the page")
+    for n, root in enumerate(roots, 1):
+        check_explorer(page, checker, path, root, n, shots)
+
+
 def visit_all(page, checker, pages, shots):
     for path in pages:
         response = page.goto(checker.base + path, wait_until="load")
@@ -238,6 +363,7 @@ def visit_all(page, checker, pages, shots):
         checker.check_maths(path, page.evaluate(RAW_TEX_JS))
         page.screenshot(path=shots / f"{Path(path).stem}.png")
         checker.counts["screenshots"] += 1
+        check_explorers(page, checker, path, shots)
 
 
 def follow(page, checker, pages, selector, label):
@@ -273,10 +399,13 @@ def main(argv=None):
     from playwright.sync_api import sync_playwright
 
     pages = toc_pages(args.book)
+    missing = [path for path in EXPLORER_PAGES if path not in pages]
     shutil.rmtree(args.screenshots, ignore_errors=True)
     args.screenshots.mkdir(parents=True)
     server = serve(args.site)
     checker = Checker(f"http://127.0.0.1:{server.server_port}/")
+    for path in missing:
+        checker.fail(path, "not in book/_toc.yml, but its latent explorer must be checked")
     with (
         tempfile.TemporaryDirectory(prefix="check-site-profile-") as profile,
         sync_playwright() as playwright,
@@ -308,7 +437,7 @@ def main(argv=None):
     print(
         f"check_site: {counts['pages']} pages, {counts['links']} internal links and assets "
         f"({counts['anchors']} with anchors), {counts['images']} images, "
-        f"{counts['formulas']} typeset formulas, "
+        f"{counts['formulas']} typeset formulas, {counts['explorers']} latent explorers, "
         f"{counts['external']} external references not followed, "
         f"{counts['screenshots']} screenshots in {args.screenshots}"
     )

@@ -66,6 +66,14 @@ SWEEPS = {
         for model, fields in MODELS.items()
         for size in CODE_SIZES
     },
+    "vae_baseline": {  # chapter "A variational autoencoder": the dense 16 with the VAE's loss
+        "dense_bce_16": {
+            **MODELS["dense"],
+            "num_hidden_2": 16,
+            "num_steps": CODE_SIZE_STEPS,
+            "loss": "bce",
+        },
+    },
 }
 COLUMNS = (
     "name",
