@@ -235,7 +235,7 @@ def negative_elbo(
         batch_size: images per call.
 
     Returns:
-        float64 of shape (N,).
+        The scores, float64 of shape (N,).
     """
     positive_int("samples", samples)
     images = np.asarray(images, dtype=np.float32)
