@@ -3,17 +3,15 @@ a damaged entry is reported and rebuilt; concurrent writers never leave a damage
 entries say whether this installation would use them; a change to the training code without
 a new ``TRAINING_VERSION`` fails here. (``python -m ae_tutorial cache``: tests/test_cli.py.)"""
 
-import ast
-import hashlib
 import shutil
 import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
+from _digest import code_digest
 
 import ae_tutorial as ae
 from ae_tutorial import cache
@@ -67,28 +65,10 @@ def test_key_follows_the_config():
     )
 
 
-def code_digest():
-    """SHA-256 of the training modules' code, without comments, docstrings or layout."""
-    sources = []
-    for name in cache.TRAINING_MODULES:
-        tree = ast.parse((Path(cache.__file__).parent / name).read_text())
-        for node in ast.walk(tree):
-            body = getattr(node, "body", None)
-            if (
-                isinstance(body, list)
-                and body
-                and isinstance(body[0], ast.Expr)
-                and isinstance(body[0].value, ast.Constant)
-                and isinstance(body[0].value.value, str)
-            ):
-                node.body = body[1:] or [ast.Pass()]
-        sources.append(ast.unparse(tree))
-    return hashlib.sha256("\n".join(sources).encode()).hexdigest()[:16]
-
-
 def test_training_code_change_needs_a_new_version():
-    assert TRAINING_CODE.get(cache.TRAINING_VERSION) == code_digest(), (
-        f"the training code changed (digest {code_digest()}): bump cache.TRAINING_VERSION if "
+    digest = code_digest(cache.TRAINING_MODULES)
+    assert TRAINING_CODE.get(cache.TRAINING_VERSION) == digest, (
+        f"the training code changed (digest {digest}): bump cache.TRAINING_VERSION if "
         "it changes what a training computes, and record the digest in TRAINING_CODE"
     )
 

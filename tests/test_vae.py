@@ -8,13 +8,27 @@ import textwrap
 
 import numpy as np
 import pytest
+from _digest import code_digest
 
 import ae_tutorial as ae
 from ae_tutorial import tf  # noqa: F401  (TensorFlow first, quietly)
+from ae_tutorial import vae as vae_module
+
+#: ``VAE_VERSION`` -> digest of vae.py's code. When the test below fails: bump
+#: ``vae.VAE_VERSION`` if the change alters what a training computes (the cache key), and
+#: record the new digest; if not, put the new digest under the current version.
+VAE_CODE = {1: "e1d4b61586dea43f"}
 
 
 def _images(n=64, seed=0):
     return np.random.default_rng(seed).random((n, 784), dtype=np.float32)
+
+
+def test_vae_code_change_needs_a_new_version():
+    digest = code_digest(("vae.py",))
+    assert VAE_CODE.get(vae_module.VAE_VERSION) == digest, (
+        f"vae.py changed (digest {digest}): bump VAE_VERSION if it changes a training's result"
+    )
 
 
 def test_outputs_and_shapes():
