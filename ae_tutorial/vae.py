@@ -119,17 +119,18 @@ class VAE(keras.Model):
         """
         return ops.sigmoid(self.decoder(z))
 
-    def sample(self, mean, log_var):
+    def sample(self, mean, log_var, seed=None):
         """``mean + exp(log_var / 2) * eps`` with ``eps ~ N(0, 1)``: the reparameterisation trick.
 
         Args:
             mean: means of q(z | x).
             log_var: log-variances of q(z | x), the same shape.
+            seed: a ``keras.random.SeedGenerator`` for ``eps``; ``None`` for the model's own.
 
         Returns:
             One code per row, differentiable with respect to ``mean`` and ``log_var``.
         """
-        eps = keras.random.normal(ops.shape(mean), seed=self.noise)
+        eps = keras.random.normal(ops.shape(mean), seed=self.noise if seed is None else seed)
         return mean + ops.exp(0.5 * log_var) * eps
 
     def call(self, x, training=False):
@@ -164,11 +165,7 @@ class VAE(keras.Model):
             ``(reconstruction, kl)``, each of shape (N,): binary cross-entropy over pixels and
             KL(q(z | x) || N(0, 1)) over latent units, summed (``"sum"``) or averaged.
         """
-        bce = ops.binary_crossentropy(ops.cast(x, "float32"), outputs["logits"], from_logits=True)
-        mean, log_var = outputs["mean"], outputs["log_var"]
-        kl = -0.5 * (1.0 + log_var - ops.square(mean) - ops.exp(log_var))
-        reduce = ops.sum if self.reduction == "sum" else ops.mean
-        return reduce(bce, axis=-1), reduce(kl, axis=-1)
+        return _terms(x, outputs, ops.sum if self.reduction == "sum" else ops.mean)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Keras' hook: the batch's mean of reconstruction + KL, each term tracked.
@@ -200,6 +197,14 @@ class VAE(keras.Model):
         }
 
 
+def _terms(x, outputs, reduce):
+    """Binary cross-entropy over pixels and KL over latent units, each reduced by ``reduce``."""
+    bce = ops.binary_crossentropy(ops.cast(x, "float32"), outputs["logits"], from_logits=True)
+    mean, log_var = outputs["mean"], outputs["log_var"]
+    kl = -0.5 * (1.0 + log_var - ops.square(mean) - ops.exp(log_var))
+    return reduce(bce, axis=-1), reduce(kl, axis=-1)
+
+
 def vae_predict(model: VAE, images: np.ndarray, batch_size: int = 1000) -> dict[str, np.ndarray]:
     """The codes' means and log-variances of ``images`` and their decodings, without sampling.
 
@@ -222,32 +227,37 @@ def vae_predict(model: VAE, images: np.ndarray, batch_size: int = 1000) -> dict[
 
 
 def negative_elbo(
-    model: VAE, images: np.ndarray, samples: int = 10, batch_size: int = 1000
+    model: VAE, images: np.ndarray, samples: int = 10, batch_size: int = 1000, seed: int = 0
 ) -> np.ndarray:
     """Each image's negative ELBO (sum reduction), averaged over ``samples`` sampled codes.
 
     An upper bound on -log p(x) in nats: the anomaly score of chapter "Anomaly detection".
+    The codes are drawn from ``seed``, not from the model's own noise, so the same model and
+    images give the same scores, whether the model was just trained or loaded.
 
     Args:
         model: a trained ``VAE``; its own ``reduction`` is ignored, the sum is used.
         images: pixels in [0, 1], shape (N, ``model.num_input``).
         samples: codes drawn per image.
         batch_size: images per call.
+        seed: seeds the sampled codes.
 
     Returns:
         The scores, float64 of shape (N,).
     """
     positive_int("samples", samples)
     images = np.asarray(images, dtype=np.float32)
-    reduction, model.reduction = model.reduction, "sum"
-    try:
-        scores = []
-        for i in range(0, len(images), batch_size):
-            x = images[i : i + batch_size]
-            total = sum(sum(model.loss_terms(x, model(x))) for _ in range(samples))
-            scores.append(ops.convert_to_numpy(total).astype(np.float64) / samples)
-    finally:
-        model.reduction = reduction
+    noise = keras.random.SeedGenerator(seed)
+    scores = []
+    for i in range(0, len(images), batch_size):
+        x = images[i : i + batch_size]
+        mean, log_var = model.encode(x)
+        total = 0.0
+        for _ in range(samples):
+            z = model.sample(mean, log_var, seed=noise)
+            outputs = {"logits": model.decoder(z), "mean": mean, "log_var": log_var}
+            total = total + sum(_terms(x, outputs, ops.sum))
+        scores.append(ops.convert_to_numpy(total).astype(np.float64) / samples)
     return np.concatenate(scores)
 
 

@@ -17,7 +17,7 @@ from ae_tutorial import vae as vae_module
 #: ``VAE_VERSION`` -> digest of vae.py's code. When the test below fails: bump
 #: ``vae.VAE_VERSION`` if the change alters what a training computes (the cache key), and
 #: record the new digest; if not, put the new digest under the current version.
-VAE_CODE = {1: "e1d4b61586dea43f"}
+VAE_CODE = {1: "966f20986ed90a3f"}
 
 
 def _images(n=64, seed=0):
@@ -99,6 +99,10 @@ def test_negative_elbo_sums_the_terms_and_keeps_the_reduction():
     assert scores.shape == (6,) and vae.reduction == "mean"
     mean_scores = ae.negative_elbo(vae, x, samples=1)
     assert np.all(scores > 784 * 0.3) and np.all(np.abs(scores - mean_scores) < 0.1 * scores)
+    np.testing.assert_array_equal(scores, ae.negative_elbo(vae, x, samples=50, batch_size=4))
+    vae(x)  # the model's own noise moves on; the scores do not
+    np.testing.assert_array_equal(scores, ae.negative_elbo(vae, x, samples=50, batch_size=4))
+    assert not np.array_equal(scores, ae.negative_elbo(vae, x, samples=50, seed=1))
     with pytest.raises(ValueError, match="samples"):
         ae.negative_elbo(vae, x, samples=0)
 
