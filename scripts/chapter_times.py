@@ -9,7 +9,9 @@ cell's end, on the machine and with the weight cache that stored the outputs; th
 shows the table. The last row is the one-off cost of the weight cache (``ae.trained``): the
 trainings the chapters load, step by step, at the rate of ``ae.train`` that
 benchmarks/train_speed.py measured (book/data/train_speed.json), a convolutional step counted as
-the number of dense steps it takes as long as (book/data/train_speed_conv.json).
+the number of dense steps it takes as long as (book/data/train_speed_conv.json); and the
+variational autoencoders (``ae.trained_vae``), step by step at the mean rate of the 16-unit VAE's
+stored seeds (book/data/sweep_vae.csv, batches of 256: an upper bound for the 2-D VAEs' 128).
 """
 
 import argparse
@@ -29,9 +31,14 @@ OUT = BOOK / "data" / "chapter_times.csv"
 #: ``ae.trained`` configurations the chapters load: the original, then chapter "Why the
 #: original plateaus" (Glorot, Keras RMSprop, Adam, Glorot + Adam at 1e-3) and chapter "What
 #: the code learned" (Gaussian noise, masking), each 30,000 dense steps; and chapter "How small
-#: can the code be?" (linear and convolutional, at code size 16), each 5,000 steps.
-DENSE_STEPS = 7 * [30_000] + [5_000]
+#: can the code be?" (linear and convolutional, at code size 16), each 5,000 steps; chapter "A
+#: variational autoencoder" (dense ReLU at code size 16 with the MSE and with BCE), 5,000 each.
+DENSE_STEPS = 7 * [30_000] + 3 * [5_000]
 CONV_STEPS = [5_000]
+#: ``ae.trained_vae`` trainings: chapter "A variational autoencoder" (two 2-D VAEs, 30 epochs of
+#: 430 steps; the 16-unit VAE, 23 epochs of 215) and chapter "Anomaly detection" (the 16-unit
+#: VAE on nine digits, 23 epochs of 194 steps).
+VAE_STEPS = [30 * 430, 30 * 430, 23 * 215, 23 * 194]
 
 
 def chapters(book=BOOK):
@@ -79,8 +86,11 @@ def table(book=BOOK):
     rate = json.loads((book / "data" / "train_speed.json").read_text())["loops"]["ae_train"]
     conv = json.loads((book / "data" / "train_speed_conv.json").read_text())
     steps = sum(DENSE_STEPS) + sum(CONV_STEPS) * conv["conv_over_dense_step_time"]
-    once = steps / rate["steps_per_s"] / 60
-    networks = len(DENSE_STEPS) + len(CONV_STEPS)
+    with open(book / "data" / "sweep_vae.csv", newline="") as f:
+        vae_seconds = [float(row["seconds"]) for row in csv.DictReader(f)]
+    vae_seconds_per_step = sum(vae_seconds) / len(vae_seconds) / (23 * 215)
+    once = (steps / rate["steps_per_s"] + sum(VAE_STEPS) * vae_seconds_per_step) / 60
+    networks = len(DENSE_STEPS) + len(CONV_STEPS) + len(VAE_STEPS)
     rows.append(("", f"Once: train the {networks} cached networks", f"{once:.1f}"))
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
