@@ -64,6 +64,7 @@ _HOME = {
     "saturation": "diagnostics",
     "glue": "prose",
     "read_sweep": "sweeps",
+    "prediction_interval": "sweeps",
     "VAE": "vae",
     "TrainedVAE": "vae",
     "trained_vae": "vae",

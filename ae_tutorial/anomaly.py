@@ -38,7 +38,7 @@ def reconstruction_errors(
         batch_size: images per call of ``reconstruct``.
 
     Returns:
-        float64 of shape (N,): the mean over its D pixels of ``(x - x_hat) ** 2``, per image.
+        Each image's mean over its D pixels of ``(x - x_hat) ** 2``, float64 of shape (N,).
 
     Raises:
         ValueError: if ``images`` is not a float array of shape (N, D), ``batch_size`` is not
@@ -60,7 +60,7 @@ def make_outliers(images: np.ndarray, kind: str, seed: int = 0) -> np.ndarray:
     """Out-of-distribution images made from ``images``, one per image.
 
     ``"noise"``: every pixel drawn uniformly from [0, 1), whatever the image; ``"inverted"``:
-    ``1 - x``, white ink on black; ``"shuffled"``: the pixels of every image reordered by one
+    ``1 - x``, dark strokes on white; ``"shuffled"``: the pixels of every image reordered by one
     and the same random permutation, drawn from ``seed`` (the ink of each image, scattered).
 
     Args:
@@ -69,7 +69,7 @@ def make_outliers(images: np.ndarray, kind: str, seed: int = 0) -> np.ndarray:
         seed: seeds the noise or the permutation (``"inverted"`` draws nothing).
 
     Returns:
-        float32 of shape (N, D), pixels in [0, 1].
+        The outliers, float32 of shape (N, D), pixels in [0, 1].
 
     Raises:
         ValueError: if ``kind`` is not one of ``OUTLIER_KINDS`` or ``images`` is not a float

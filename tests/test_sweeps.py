@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import ae_tutorial as ae
@@ -36,3 +37,32 @@ def test_read_sweep_names_what_is_wrong(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(ValueError, match=re.escape(message)):
         ae.read_sweep(path)
+
+
+def test_prediction_interval_is_the_t_interval_of_one_more_run():
+    values = np.array([0.0458, 0.0411, 0.0472, 0.0466, 0.0483])
+    low, high = ae.prediction_interval(values)
+    mean, sd = values.mean(), values.std(ddof=1)
+    # t(0.995, 4) = 4.604094: from a table of Student's t
+    np.testing.assert_allclose(high - mean, 4.604094 * sd * np.sqrt(1.2), rtol=1e-6)
+    np.testing.assert_allclose(mean - low, high - mean)
+    narrow = ae.prediction_interval(values, level=0.9)
+    assert low < narrow[0] < mean < narrow[1] < high
+
+
+def test_prediction_interval_covers_as_promised():
+    rng = np.random.default_rng(0)
+    hits = 0
+    for _ in range(4000):
+        runs = rng.normal(size=6)
+        low, high = ae.prediction_interval(runs[:5], level=0.9)
+        hits += low <= runs[5] <= high
+    assert abs(hits / 4000 - 0.9) < 0.015
+
+
+@pytest.mark.parametrize(
+    ("values", "level"), [([1.0], 0.99), ([1.0, np.nan], 0.99), ([[1.0, 2.0]], 0.99), ([1, 2], 1.0)]
+)
+def test_prediction_interval_refuses_bad_input(values, level):
+    with pytest.raises(ValueError, match="values|level"):
+        ae.prediction_interval(values, level)
