@@ -7,6 +7,7 @@ README.md's links to the published book, Colab and Binder (scripts/set_repositor
 import importlib.util
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -143,3 +144,43 @@ def test_a_link_to_another_repository_is_found(copy_of_the_repository):
     readme.write_text(readme.read_text() + "\nhttps://mybinder.org/v2/gh/someone/else/main\n")
     problems, _ = readme_problems(root)
     assert problems == ["https://mybinder.org/v2/gh/someone/else/"]
+
+
+LARGE_FILE_BYTES = 2 * 1024 * 1024
+# Data files allowed above the limit (none today); notebooks carry their stored outputs.
+LARGE_FILE_ALLOWLIST: frozenset[str] = frozenset()
+
+
+def large_tracked_files(root, limit=LARGE_FILE_BYTES, allow=LARGE_FILE_ALLOWLIST):
+    """Tracked files over ``limit`` bytes that are neither notebooks nor in ``allow``."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True, timeout=60
+    ).stdout.decode()
+    paths = [name for name in listed.split("\0") if name]
+    return sorted(
+        name
+        for name in paths
+        if not name.endswith(".ipynb")
+        and name not in allow
+        and (Path(root) / name).is_file()
+        and (Path(root) / name).stat().st_size > limit
+    )
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="not a git checkout")
+def test_no_large_file_is_tracked():
+    large = large_tracked_files(ROOT)
+    assert not large, (
+        f"{large}: tracked files over {LARGE_FILE_BYTES:,} bytes; remove them "
+        "(wheels and data never go into git) or allowlist a data file in this test"
+    )
+
+
+def test_a_large_tracked_file_is_found(tmp_path):
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True, timeout=60)
+    (tmp_path / "small.txt").write_text("x")
+    (tmp_path / "big.whl").write_bytes(b"\0" * 2048)
+    (tmp_path / "big.ipynb").write_bytes(b"\0" * 2048)
+    subprocess.run(["git", "add", "-f", "."], cwd=tmp_path, check=True, timeout=60)
+    assert large_tracked_files(tmp_path, limit=1024) == ["big.whl"]
+    assert large_tracked_files(tmp_path, limit=1024, allow={"big.whl"}) == []
