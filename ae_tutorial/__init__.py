@@ -63,6 +63,8 @@ _HOME = {
     "DEAD_SHARE": "diagnostics",
     "saturation": "diagnostics",
     "glue": "prose",
+    "training_seed": "seeds",
+    "seed_shift": "seeds",
     "read_sweep": "sweeps",
     "prediction_interval": "sweeps",
     "VAE": "vae",
@@ -81,7 +83,9 @@ _HOME = {
 }
 __all__ = list(_HOME)
 #: Modules that load without TensorFlow; any other is imported after ``_tf``, quietly.
-_LIGHT = {"config", "checks", "prose", "cli", "npz", "mnist", "sweeps", "explorer", "anomaly"}
+_LIGHT = {
+    "config", "checks", "prose", "cli", "npz", "mnist", "sweeps", "explorer", "anomaly", "seeds",
+}  # fmt: skip
 #: Modules written for any Keras backend: TensorFlow is loaded first only when it is Keras'.
 _ANY_BACKEND = {"vae"}
 

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,6 +28,7 @@ from .config import OriginalConfig
 from .data import read_data_sets
 from .model import Autoencoder
 from .npz import ENV_VAR, cache_dir, load_npz, remove_abandoned_temporaries, save_npz  # noqa: F401
+from .seeds import training_seed
 from .training import train
 
 
@@ -164,7 +166,9 @@ def _load(path, model):
 def trained(config: OriginalConfig = OriginalConfig(), verbose: bool = True) -> Trained:
     """The original's network trained on its schedule for ``config``, from the cache if there.
 
-    On a miss it loads MNIST with ``seed=config.seed``, trains
+    The network is drawn from ``training_seed(config.seed)``: ``config.seed`` itself unless
+    ``$AE_TUTORIAL_SEED_SHIFT`` asks for another draw (the returned model's ``config`` holds
+    the seed used). On a miss it loads MNIST with that seed, trains
     ``Autoencoder(config)`` with ``train`` (printing the original's lines when ``verbose``)
     and stores the result. An entry that is damaged (truncated or altered: each holds its
     SHA-256) is reported with a warning naming the file and rebuilt. Entries are written
@@ -178,6 +182,7 @@ def trained(config: OriginalConfig = OriginalConfig(), verbose: bool = True) -> 
     Returns:
         ``Trained(model, history, from_cache)``.
     """
+    config = replace(config, seed=training_seed(config.seed))
     path, model = entry_path(config), Autoencoder(config)
     if path.exists():
         try:

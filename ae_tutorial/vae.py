@@ -24,6 +24,7 @@ from keras import ops
 
 from .checks import positive_int
 from .npz import cache_dir, load_npz, save_npz
+from .seeds import training_seed
 
 #: How the loss reduces over pixels and latent units (over the batch it is always the mean).
 REDUCTIONS = ("sum", "mean")
@@ -300,7 +301,8 @@ def trained_vae(
         epochs: passes over ``images``.
         batch_size: images per step.
         learning_rate: Adam's.
-        seed: the weights', the noise's and the shuffling's seed.
+        seed: the weights', the noise's and the shuffling's seed, shifted by
+            ``$AE_TUTORIAL_SEED_SHIFT`` (``training_seed``).
         cache: look up and store the result in the cache.
 
     Returns:
@@ -312,6 +314,7 @@ def trained_vae(
     positive_int("epochs", epochs)
     positive_int("batch_size", batch_size)
     images = np.asarray(images, dtype=np.float32)
+    seed = training_seed(seed)
     model = VAE(latent_dim, hidden, images.shape[1], reduction, seed)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate))
     model.build((None, images.shape[1]))
