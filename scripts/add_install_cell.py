@@ -47,7 +47,7 @@ def install_source(root=ROOT):
 
 def toc_files(book):
     """The files of ``book/_toc.yml`` in reading order (root, then every part's chapters and
-    their sections), as written there: ``["intro", "01_data", ...]``."""
+    their sections), as written there: ``["intro", "02_data", ...]``."""
     toc = yaml.safe_load((Path(book) / "_toc.yml").read_text())
     files = [toc["root"]]
 

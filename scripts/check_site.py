@@ -23,7 +23,7 @@ depends on the network. For every page in book/_toc.yml, in order, it
   ``html[data-theme="dark"]`` and fails unless the figure redraws with the page's text colour,
   legible (contrast at least 3:1) on its background, and the digit still shows; saves the
   figure in each mode to <page>-explorer-<n>-light.png and -dark.png; fails if a page of
-  ``EXPLORER_PAGES`` (11_vae.html: the chapter promises one) holds none;
+  ``EXPLORER_PAGES`` (12_vae.html: the chapter promises one) holds none;
 
 then follows the "next" links from the first page to the last and the "previous" links back,
 which must visit the pages in the table of contents' order. Exits 1 with a list of the
@@ -99,7 +99,7 @@ IMAGES_JS = """async () => {
 
 
 EXPLORER = ".ae-latent-explorer"  # the class of ae.latent_explorer's figure
-EXPLORER_PAGES = ("11_vae.html",)  # pages whose text promises one
+EXPLORER_PAGES = ("12_vae.html",)  # pages whose text promises one
 EXPLORER_POINTS = ((0.3, 0.25), (0.8, 0.75))  # where the mouse goes, as fractions of the plane
 #: What an explorer shows now: the enlarged digit (data URL, brightest red value, pixels over
 #: half bright), the readout, the ink it drew with against the colour CSS gives it now, how

@@ -1,6 +1,6 @@
 """Execute notebooks in place, storing their outputs, as nbval will re-run them.
 
-Run from the repository root: python scripts/execute_notebooks.py book/01_data.ipynb ...
+Run from the repository root: python scripts/execute_notebooks.py book/02_data.ipynb ...
 Each notebook runs in a fresh kernel of the current environment with the notebook's
 folder as working directory (nbval does the same), so the stored outputs are what
 ``pytest --nbval`` compares against.

@@ -1,6 +1,6 @@
 """Save the README's picture: the original's two canvases, as chapter "Results" stored them.
 
-Run from the repository root after re-executing book/07_results.ipynb:
+Run from the repository root after re-executing book/08_results.ipynb:
 python scripts/readme_figure.py   (writes book/images/reconstructions.png)
 
 The picture is the notebook's own output, a real run of the trained network: sixteen test
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-NOTEBOOK = Path("book/07_results.ipynb")
+NOTEBOOK = Path("book/08_results.ipynb")
 CELL = "ae.plot_canvases("  # the code cell that draws the two canvases
 OUT = Path("book/images/reconstructions.png")
 
