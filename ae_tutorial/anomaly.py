@@ -142,11 +142,17 @@ def detection_rates(
         ``DetectionRates(precision, recall, false_alarm_rate)``.
 
     Raises:
-        ValueError: if either set of scores is empty.
+        ValueError: if either set of scores is empty, or a score or the threshold is NaN
+            (a NaN would silently count as "not flagged").
     """
     normal, anomalous = np.asarray(normal_scores), np.asarray(anomaly_scores)
     if normal.size == 0 or anomalous.size == 0:
         raise ValueError("normal_scores and anomaly_scores must each hold at least one score")
+    for name, values in (("normal_scores", normal), ("anomaly_scores", anomalous)):
+        if np.isnan(values).any():
+            raise ValueError(f"{name}: {int(np.isnan(values).sum())} NaN scores")
+    if np.isnan(threshold):
+        raise ValueError("threshold is NaN")
     hits, false_alarms = int(np.sum(anomalous > threshold)), int(np.sum(normal > threshold))
     flagged = hits + false_alarms
     return DetectionRates(

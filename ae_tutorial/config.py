@@ -57,7 +57,8 @@ class OriginalConfig:
             unused). ``"conv"`` needs ``initializer="glorot"`` and ``num_input=784``.
 
     Raises:
-        ValueError: naming the field, if a count is not a positive integer, the learning
+        ValueError: naming the field, if a count is not a positive integer, the seed is not an
+            integer >= 0, the learning
             rate is not positive, a string field is not one of ``CHOICES``,
             ``noise_level`` is out of range for ``noise``, ``loss="bce"`` is asked of a
             linear output, or ``"conv"`` is given another ``initializer`` or ``num_input``.
@@ -92,7 +93,11 @@ class OriginalConfig:
             "num_hidden_2",
             "num_input",
         ):
-            positive_int(f"OriginalConfig.{name}", getattr(self, name))
+            value = positive_int(f"OriginalConfig.{name}", getattr(self, name))
+            object.__setattr__(self, name, value)  # a NumPy integer becomes a plain int
+        if isinstance(self.seed, bool) or not hasattr(self.seed, "__index__") or self.seed < 0:
+            raise ValueError(f"OriginalConfig.seed must be an integer >= 0, got {self.seed!r}")
+        object.__setattr__(self, "seed", int(self.seed))
         if not self.learning_rate > 0:
             raise ValueError(
                 f"OriginalConfig.learning_rate must be > 0, got {self.learning_rate!r}"

@@ -22,7 +22,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .checks import positive_int
+from .checks import check_images, check_pixel_values, positive_int
 from .npz import cache_dir, load_npz, save_npz
 from .seeds import training_seed
 
@@ -206,6 +206,16 @@ def _terms(x, outputs, reduce):
     return reduce(bce, axis=-1), reduce(kl, axis=-1)
 
 
+def _pixels(images, width, what="images"):
+    """``images`` as float32 (N, ``width``) with N >= 1 and pixels in [0, 1]; else ValueError."""
+    array = np.asarray(images)
+    check_images(array, width, what)  # a float array of shape (N, width): no uint8 pixels
+    if len(array) == 0:
+        raise ValueError(f"{what} must hold at least one image, got shape {array.shape}")
+    check_pixel_values(array, what)  # NaN, or [-1, 1] or [0, 255] scaling, is refused
+    return array.astype(np.float32, copy=False)
+
+
 def vae_predict(model: VAE, images: np.ndarray, batch_size: int = 1000) -> dict[str, np.ndarray]:
     """The codes' means and log-variances of ``images`` and their decodings, without sampling.
 
@@ -217,8 +227,13 @@ def vae_predict(model: VAE, images: np.ndarray, batch_size: int = 1000) -> dict[
     Returns:
         ``{"mean", "log_var", "reconstruction"}`` as NumPy arrays; the reconstruction is the
         decoding of the mean, the VAE's deterministic reconstruction.
+
+    Raises:
+        ValueError: if ``images`` are not float pixels in [0, 1] of shape (N, ``num_input``)
+            with N >= 1, or ``batch_size`` is not a positive integer.
     """
-    images = np.asarray(images, dtype=np.float32)
+    batch_size = positive_int("batch_size", batch_size)
+    images = _pixels(images, model.num_input)
     parts = {"mean": [], "log_var": [], "reconstruction": []}
     for i in range(0, len(images), batch_size):
         mean, log_var = model.encode(images[i : i + batch_size])
@@ -245,9 +260,13 @@ def negative_elbo(
 
     Returns:
         The scores, float64 of shape (N,).
+
+    Raises:
+        ValueError: as ``vae_predict``, or if ``samples`` is not a positive integer.
     """
     positive_int("samples", samples)
-    images = np.asarray(images, dtype=np.float32)
+    batch_size = positive_int("batch_size", batch_size)
+    images = _pixels(images, model.num_input)
     noise = keras.random.SeedGenerator(seed)
     scores = []
     for i in range(0, len(images), batch_size):
@@ -309,11 +328,13 @@ def trained_vae(
         ``TrainedVAE(model, history, from_cache)``.
 
     Raises:
+        ValueError: if ``images`` are not float pixels in [0, 1] of shape (N, D), N >= 1, or
+            a count is not a positive integer.
         FloatingPointError: if a loss is not finite.
     """
     positive_int("epochs", epochs)
     positive_int("batch_size", batch_size)
-    images = np.asarray(images, dtype=np.float32)
+    images = _pixels(images, None)
     seed = training_seed(seed)
     model = VAE(latent_dim, hidden, images.shape[1], reduction, seed)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate))

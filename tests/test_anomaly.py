@@ -111,3 +111,16 @@ def test_the_module_loads_without_tensorflow():
     code = "import sys, ae_tutorial as ae; ae.make_outliers; print('tensorflow' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("normal", "anomalous", "threshold", "message"),
+    [
+        ([0.1, float("nan")], [0.5], 0.2, "normal_scores: 1 NaN scores"),
+        ([0.1], [float("nan"), float("nan")], 0.2, "anomaly_scores: 2 NaN scores"),
+        ([0.1], [0.5], float("nan"), "threshold is NaN"),
+    ],
+)
+def test_detection_rates_refuses_nan(normal, anomalous, threshold, message):
+    with pytest.raises(ValueError, match=message):
+        ae.detection_rates(np.array(normal), np.array(anomalous), threshold)

@@ -108,3 +108,26 @@ def test_output_activation(fields, output):
 def test_bce_suits_a_linear_conv_code_whose_output_is_still_sigmoid():
     config = OriginalConfig(architecture="conv", initializer="glorot", activation="linear")
     assert OriginalConfig(**{**config.to_dict(), "loss": "bce"}).loss == "bce"
+
+
+def test_numpy_integers_become_plain_ints():
+    import json
+
+    import numpy as np
+
+    config = OriginalConfig(num_steps=np.int64(5), batch_size=np.int32(8))
+    assert type(config.num_steps) is int and type(config.batch_size) is int
+    assert config == OriginalConfig(num_steps=5, batch_size=8)
+    json.dumps(config.to_dict())  # the cache key's JSON takes it
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "0"])
+def test_a_bad_seed_is_refused_by_name(seed):
+    with pytest.raises(ValueError, match="OriginalConfig.seed must be an integer >= 0"):
+        OriginalConfig(seed=seed)
+
+
+def test_a_numpy_seed_becomes_a_plain_int():
+    import numpy as np
+
+    assert type(OriginalConfig(seed=np.int64(3)).seed) is int

@@ -17,7 +17,7 @@ from ae_tutorial import vae as vae_module
 #: ``VAE_VERSION`` -> digest of vae.py's code. When the test below fails: bump
 #: ``vae.VAE_VERSION`` if the change alters what a training computes (the cache key), and
 #: record the new digest; if not, put the new digest under the current version.
-VAE_CODE = {1: "a9062f806f2040ef"}  # training_seed added: unshifted, the same training
+VAE_CODE = {1: "efcb50296a087ed9"}  # input checks and training_seed: the same training
 
 
 def _images(n=64, seed=0):
@@ -153,3 +153,38 @@ def test_trains_on_each_backend(backend):
     loss = np.array(result["loss"])
     assert np.all(np.diff(loss) < 0), loss  # falls every epoch
     assert loss[-1] < 0.8 * loss[0] and loss[-1] < 250, loss
+
+
+BAD_IMAGES = [
+    (np.full((4, 784), 255, np.uint8), "float tensor of pixels in"),  # uint8, unscaled
+    (np.full((4, 784), -0.5, np.float32), r"values from -0.5 to -0.5; pixels must be in \[0, 1\]"),
+    (np.full((4, 784), np.nan, np.float32), "NaN or infinite"),
+    (np.zeros((0, 784), np.float32), "at least one image"),
+    (np.zeros((4, 100), np.float32), r"shape \(batch, 784\)"),
+]
+
+
+@pytest.mark.parametrize(("images", "message"), BAD_IMAGES)
+def test_vae_functions_refuse_bad_images_by_name(images, message):
+    model = vae_module.VAE(latent_dim=2)
+    for call in (
+        lambda: vae_module.vae_predict(model, images),
+        lambda: vae_module.negative_elbo(model, images, samples=1),
+    ):
+        with pytest.raises(ValueError, match=message):
+            call()
+
+
+@pytest.mark.parametrize("batch_size", [0, -3, 2.5])
+def test_vae_functions_refuse_a_bad_batch_size(batch_size):
+    model, images = vae_module.VAE(latent_dim=2), _images(4)
+    for call in (vae_module.vae_predict, vae_module.negative_elbo):
+        with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+            call(model, images, batch_size=batch_size)
+
+
+def test_trained_vae_refuses_unscaled_images(tmp_path, monkeypatch):
+    monkeypatch.setenv("AE_TUTORIAL_CACHE", str(tmp_path))
+    with pytest.raises(ValueError, match="float tensor of pixels in"):
+        vae_module.trained_vae(np.full((8, 784), 255, np.uint8), epochs=1, batch_size=4)
+    assert not any(tmp_path.rglob("*.npz"))  # nothing trained, nothing stored
