@@ -119,13 +119,23 @@ def entries(folder: str | os.PathLike | None = None) -> list[Entry]:
             meta = json.loads(str(load_npz(path).get("meta", "{}")))
         except ValueError:
             meta = {}
-        current = (
-            meta.get("config") is not None
-            and {k: meta.get(k) for k in _versions()} == _versions()
-            and path.stem == cache_key(OriginalConfig(**meta["config"]))
-        )
-        found.append(Entry(path, meta, current))
+        if not isinstance(meta, dict):
+            meta = {}  # metadata that is not a JSON object: damaged
+        found.append(Entry(path, meta, _is_current(path, meta)))
     return found
+
+
+def _is_current(path, meta):
+    """Whether ``trained`` would load the entry at ``path`` today, judged by its ``meta``."""
+    if not isinstance(meta.get("config"), dict):
+        return False
+    if {k: meta.get(k) for k in _versions()} != _versions():
+        return False
+    try:
+        config = OriginalConfig(**meta["config"])
+    except (TypeError, ValueError):  # a field this version lacks, or a value it refuses
+        return False
+    return path.stem == cache_key(config)
 
 
 def prune(folder: str | os.PathLike | None = None) -> list[Path]:

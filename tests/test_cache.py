@@ -3,6 +3,7 @@ a damaged entry is reported and rebuilt; concurrent writers never leave a damage
 entries say whether this installation would use them; a change to the training code without
 a new ``TRAINING_VERSION`` fails here. (``python -m ae_tutorial cache``: tests/test_cli.py.)"""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -162,3 +163,22 @@ def test_entries_are_current_when_this_installation_would_use_them(tmp_path):
     assert found[path.name].meta["config"] == config.to_dict()
     assert found[path.name].meta["training_version"] == cache.TRAINING_VERSION
     assert found["fedcba9876543210.npz"].meta == {}
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        [1, 2],  # metadata that is not a JSON object
+        {"config": "not a dict"},
+        {"config": {"seed": 0, "no_such_field": 1}},  # a field this version lacks
+        {"config": {"seed": -1}},  # a value this version refuses
+    ],
+)
+def test_listing_and_pruning_survive_the_entries_they_remove(tmp_path, meta):
+    from ae_tutorial.npz import save_npz
+
+    bad = tmp_path / "0123456789abcdef.npz"
+    save_npz(bad, {"meta": np.array(json.dumps(meta))})
+    [entry] = cache.entries(tmp_path)
+    assert entry.path == bad and not entry.current
+    assert cache.prune(tmp_path) == [bad] and not bad.exists()
