@@ -185,11 +185,28 @@ def sweep(runs, path, client, num_steps=None, log=print):
 
 
 def parse_seeds(text):
-    """``"1-5"`` -> [1, 2, 3, 4, 5]; ``"1,3"`` -> [1, 3]."""
-    if "-" in text:
-        first, last = (int(t) for t in text.split("-"))
-        return list(range(first, last + 1))
-    return [int(t) for t in text.split(",")]
+    """``"1-5"`` -> [1, 2, 3, 4, 5]; ``"1,3"`` -> [1, 3]; anything else, or a seed named
+    twice, is refused with a message naming it (``argparse.ArgumentTypeError``)."""
+    try:
+        if "-" in text:
+            first, last = (int(t) for t in text.split("-"))
+            seeds = list(range(first, last + 1))
+        else:
+            seeds = [int(t) for t in text.split(",")]
+    except ValueError:
+        seeds = []
+    if not seeds or min(seeds) < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give seeds >= 0 as FIRST-LAST or A,B,C")
+    if len(set(seeds)) != len(seeds):
+        raise argparse.ArgumentTypeError(f"{text!r}: a seed is named twice")
+    return seeds
+
+
+def positive_workers(text):
+    """``--workers``: an integer >= 1 (0 workers would wait for ever)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: --workers must be an integer >= 1")
+    return int(text)
 
 
 def main(argv=None):
@@ -197,7 +214,9 @@ def main(argv=None):
     parser.add_argument("name", choices=sorted(SWEEPS))
     parser.add_argument("--seeds", type=parse_seeds, default=[1, 2, 3, 4, 5])
     parser.add_argument("--scheduler", help="address of an existing Dask scheduler")
-    parser.add_argument("--workers", type=int, default=1, help="LocalCluster worker processes")
+    parser.add_argument(
+        "--workers", type=positive_workers, default=1, help="LocalCluster worker processes"
+    )
     parser.add_argument("--out", type=Path, help="default: book/data/sweep_<name>.csv")
     args = parser.parse_args(argv)
     from dask.distributed import Client, LocalCluster

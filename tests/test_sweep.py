@@ -1,6 +1,8 @@
 """scripts/sweep.py: runs as Dask tasks, stores each finished row atomically, resumes."""
 
+import argparse
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,16 @@ def test_a_linear_autoencoder_is_scored_by_its_unclipped_mse():
     fields = sweep.SWEEPS["code_size"]["linear_2"]
     row = sweep.train_one("linear_2", 1, fields, num_steps=2)
     assert row["num_steps"] == 2 and 0 < float(row["test_mse"]) < 1
+
+
+@pytest.mark.parametrize("text", ["1,1", "2-1", "x", "1-", "-1", "", "1,,2"])
+def test_bad_seed_lists_are_refused_by_name(text):
+    with pytest.raises(argparse.ArgumentTypeError, match=re.escape(repr(text))):
+        sweep.parse_seeds(text)
+
+
+@pytest.mark.parametrize("text", ["0", "-2", "two"])
+def test_workers_must_be_positive(text):
+    with pytest.raises(argparse.ArgumentTypeError, match="--workers must be an integer >= 1"):
+        sweep.positive_workers(text)
+    assert sweep.positive_workers("3") == 3
