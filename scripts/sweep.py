@@ -22,9 +22,11 @@ spread of the stored seeds.
 
 import argparse
 import csv
+import fcntl
 import io
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -129,12 +131,62 @@ def train_one(name, seed, fields, num_steps=None):
     }
 
 
+#: What each column of a stored row must look like, as ``train_one`` writes it: a number
+#: cut short by a damaged file (0.01 for 0.011909) or a seed written 2.0 does not match.
+FORMATS = {
+    "seed": r"\d+",
+    "test_mse": r"\d+\.\d{6}",
+    "validation_mse": r"\d+\.\d{6}",
+    "final_loss": r"\d+\.\d{6}",
+    "num_steps": r"\d+",
+    "seconds": r"\d+\.\d",
+}
+
+
+class SweepFileError(ValueError):
+    """A stored sweep CSV that this runner cannot trust; the message names the file and line."""
+
+
 def read_rows(path):
-    """The rows stored in ``path`` (``[]`` if there is no file yet)."""
+    """The rows stored in ``path`` (``[]`` if there is no file yet), each checked.
+
+    Raises:
+        SweepFileError: naming ``path`` and the line, for a missing or other header, a row
+            with too many or too few fields, a value not in its column's ``FORMATS``, or a
+            run stored twice. Nothing is repaired or dropped silently.
+    """
     if not Path(path).exists():
         return []
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
+    with open(path, newline="", encoding="utf-8-sig") as f:  # utf-8-sig: a BOM is dropped
+        lines = list(csv.reader(f))
+    if not lines:
+        return []
+    if tuple(lines[0]) != COLUMNS:
+        raise SweepFileError(f"{path}, line 1: the header must be {','.join(COLUMNS)}")
+    rows, seen = [], set()
+    for number, fields in enumerate(lines[1:], start=2):
+        rows.append(_checked_row(path, number, fields))
+        key = (rows[-1]["name"], rows[-1]["seed"])
+        if key in seen:
+            raise SweepFileError(f"{path}, line {number}: {key[0]} seed {key[1]} is stored twice")
+        seen.add(key)
+    return rows
+
+
+def _checked_row(path, number, fields):
+    """``fields`` (line ``number`` of ``path``) as a row dict, or ``SweepFileError``."""
+    if len(fields) != len(COLUMNS):
+        raise SweepFileError(
+            f"{path}, line {number}: {len(fields)} fields, expected {len(COLUMNS)}"
+        )
+    row = dict(zip(COLUMNS, fields, strict=True))
+    for column, pattern in FORMATS.items():
+        if not re.fullmatch(pattern, row[column]):
+            raise SweepFileError(
+                f"{path}, line {number}: {column} {row[column]!r} is not as the runner "
+                "writes it (a damaged or hand-edited row)"
+            )
+    return row
 
 
 def write_rows(path, rows):
@@ -143,9 +195,26 @@ def write_rows(path, rows):
     writer = csv.DictWriter(text, COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(sorted(rows, key=lambda r: (r["name"], int(r["seed"]))))
-    tmp = Path(path).with_suffix(".csv.tmp")
+    tmp = Path(path).with_suffix(f".csv.{os.getpid()}.tmp")
     tmp.write_text(text.getvalue())
     os.replace(tmp, path)
+
+
+def store_row(path, row):
+    """Add ``row`` to the file at ``path``, under a lock, so that two runners on one file
+    both keep their rows (each re-reads the file before writing it).
+
+    Returns:
+        Every stored row, ``row`` included.
+    """
+    with open(Path(path).with_suffix(".csv.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        rows = [
+            r for r in read_rows(path) if (r["name"], r["seed"]) != (row["name"], str(row["seed"]))
+        ]
+        rows.append({key: str(value) for key, value in row.items()})
+        write_rows(path, rows)
+        return rows
 
 
 def pending(runs, rows):
@@ -178,8 +247,7 @@ def sweep(runs, path, client, num_steps=None, log=print):
     ]
     for future in as_completed(futures):
         row = future.result()
-        rows.append(row)
-        write_rows(path, rows)
+        rows = store_row(path, row)
         log(f"{row['name']} seed {row['seed']}: test MSE {row['test_mse']} ({row['seconds']} s)")
     return rows
 

@@ -1,7 +1,9 @@
 """scripts/sweep.py: runs as Dask tasks, stores each finished row atomically, resumes."""
 
 import argparse
+import csv
 import importlib.util
+import multiprocessing
 import re
 from pathlib import Path
 
@@ -84,3 +86,57 @@ def test_workers_must_be_positive(text):
     with pytest.raises(argparse.ArgumentTypeError, match="--workers must be an integer >= 1"):
         sweep.positive_workers(text)
     assert sweep.positive_workers("3") == 3
+
+
+GOOD_ROW = 'adam,1,"{""optimizer"": ""adam""}",0.045394,0.045662,0.045214,30000,332.4,2.21.0'
+HEADER = ",".join(sweep.COLUMNS)
+
+
+def test_stored_rows_are_read_with_or_without_a_bom(tmp_path):
+    path = tmp_path / "sweep.csv"
+    for prefix in ("", "\ufeff"):
+        path.write_text(f"{prefix}{HEADER}\n{GOOD_ROW}\n", encoding="utf-8")
+        [row] = sweep.read_rows(path)
+        assert row["test_mse"] == "0.045394" and row["seed"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (f"{GOOD_ROW}\n", "line 1: the header must be"),  # no header
+        (f"{HEADER}\n{GOOD_ROW},extra\n", "line 2: 10 fields, expected 9"),
+        (f"{HEADER}\n{GOOD_ROW[:-20]}\n", "line 2: 6 fields, expected 9"),  # cut short
+        (f"{HEADER}\n{GOOD_ROW.replace('0.045214', '0.04')}\n", "line 2: final_loss '0.04'"),
+        (f"{HEADER}\n{GOOD_ROW.replace('adam,1,', 'adam,2.0,')}\n", "line 2: seed '2.0'"),
+        (f"{HEADER}\n{GOOD_ROW}\n{GOOD_ROW}\n", "line 3: adam seed 1 is stored twice"),
+    ],
+)
+def test_a_damaged_sweep_file_is_refused_naming_file_and_line(tmp_path, text, message):
+    path = tmp_path / "sweep.csv"
+    path.write_text(text)
+    with pytest.raises(sweep.SweepFileError, match=re.escape(f"{path}, {message}")):
+        sweep.read_rows(path)
+    assert path.read_text() == text  # nothing repaired or dropped
+
+
+def _store_many(path, name, count):
+    for seed in range(count):
+        row = dict(zip(sweep.COLUMNS, next(csv.reader([GOOD_ROW])), strict=True))
+        sweep.store_row(path, {**row, "name": name, "seed": seed})
+
+
+def test_two_runners_on_one_file_keep_every_row(tmp_path):
+    path = tmp_path / "sweep.csv"
+    workers = [
+        multiprocessing.get_context("fork").Process(target=_store_many, args=(path, name, 15))
+        for name in ("a", "b")
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert all(worker.exitcode == 0 for worker in workers)
+    rows = sweep.read_rows(path)
+    assert sorted((r["name"], int(r["seed"])) for r in rows) == [
+        (name, seed) for name in ("a", "b") for seed in range(15)
+    ]
