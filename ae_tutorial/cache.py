@@ -167,9 +167,19 @@ def entry_path(config: OriginalConfig) -> Path:
 
 
 def _load(path, model):
-    """``(step, loss)`` history of the entry at ``path``, its weights set into ``model``."""
+    """``(step, loss)`` history of the entry at ``path``, its weights set into ``model``.
+
+    Raises ``ValueError`` if the entry records another configuration than ``model``'s (a
+    misnamed file) or holds a weight that is not finite, ``KeyError`` if an array is missing.
+    """
     arrays = load_npz(path)
-    model.set_weights([arrays[f"weight_{i}"] for i in range(len(model.weights))])
+    recorded = json.loads(str(arrays["meta"])).get("config") if "meta" in arrays else None
+    if recorded != model.config.to_dict():
+        raise ValueError("it records another configuration")
+    weights = [arrays[f"weight_{i}"] for i in range(len(model.weights))]
+    if not all(np.isfinite(w).all() for w in weights):
+        raise ValueError("a weight is not finite")
+    model.set_weights(weights)
     return [(int(s), float(loss)) for s, loss in arrays["history"]]
 
 
@@ -204,6 +214,8 @@ def trained(config: OriginalConfig = OriginalConfig(), verbose: bool = True) -> 
             warnings.warn(f"cache entry {path} is damaged ({error}); retraining it", stacklevel=2)
             model = Autoencoder(config)
     history = train(model, read_data_sets(seed=config.seed).train, config, verbose=verbose)
+    if not all(np.isfinite(w).all() for w in model.get_weights()):
+        raise FloatingPointError(f"the last update left a weight that is not finite ({config})")
     _store(path, model, history)
     return Trained(model, history, False)
 

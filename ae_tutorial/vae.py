@@ -16,6 +16,7 @@ variant the chapter shows going wrong.
 
 import hashlib
 import json
+import warnings
 from typing import NamedTuple
 
 import keras
@@ -281,6 +282,19 @@ def negative_elbo(
     return np.concatenate(scores)
 
 
+def _load_vae(path, model, key):
+    """The history of the VAE entry at ``path``, its weights set into ``model``; ``ValueError``
+    if it was stored for another key or holds a weight that is not finite."""
+    arrays = load_npz(path)
+    if str(arrays["key"]) != key:
+        raise ValueError("it was stored for other settings")
+    weights = [arrays[f"weight_{i}"] for i in range(len(model.weights))]
+    if not all(np.isfinite(w).all() for w in weights):
+        raise ValueError("a weight is not finite")
+    model.set_weights(weights)
+    return json.loads(str(arrays["history"]))
+
+
 class TrainedVAE(NamedTuple):
     """What ``trained_vae`` returns: the model, its per-epoch history, and whether cached.
 
@@ -348,15 +362,17 @@ def trained_vae(
     )  # fmt: skip
     path = cache_dir() / "vae" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
     if cache and path.exists():
-        arrays = load_npz(path)
-        model.set_weights([arrays[f"weight_{i}"] for i in range(len(model.weights))])
-        history = json.loads(str(arrays["history"]))
-        return TrainedVAE(model, history, True)
+        try:
+            return TrainedVAE(model, _load_vae(path, model, key), True)
+        except (KeyError, ValueError) as error:
+            warnings.warn(f"cache entry {path} is damaged ({error}); retraining it", stacklevel=2)
     keras.utils.set_random_seed(seed)
     fitted = model.fit(images, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
     history = {k: [float(v) for v in fitted.history[k]] for k in ("loss", "reconstruction", "kl")}
     if not np.all(np.isfinite(history["loss"])):
         raise FloatingPointError(f"the VAE's loss is not finite: {history['loss']}")
+    if not all(np.isfinite(np.asarray(w)).all() for w in model.get_weights()):
+        raise FloatingPointError("the VAE's last update left a weight that is not finite")
     if cache:
         weights = {f"weight_{i}": np.asarray(w) for i, w in enumerate(model.get_weights())}
         save_npz(path, {**weights, "history": np.array(json.dumps(history)), "key": np.array(key)})

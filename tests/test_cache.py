@@ -182,3 +182,17 @@ def test_listing_and_pruning_survive_the_entries_they_remove(tmp_path, meta):
     [entry] = cache.entries(tmp_path)
     assert entry.path == bad and not entry.current
     assert cache.prune(tmp_path) == [bad] and not bad.exists()
+
+
+def test_an_entry_of_another_configuration_or_with_a_nan_weight_is_not_loaded(tmp_path):
+    config, other = ae.OriginalConfig(seed=5), ae.OriginalConfig(seed=6)
+    path = tmp_path / f"{cache.cache_key(config)}.npz"
+    cache._store(path, ae.Autoencoder(config), [(1, 0.5)])
+    assert cache._load(path, ae.Autoencoder(config)) == [(1, 0.5)]
+    with pytest.raises(ValueError, match="records another configuration"):
+        cache._load(path, ae.Autoencoder(other))  # a misnamed file: another run's weights
+    model = ae.Autoencoder(config)
+    model.set_weights([np.full_like(w, np.nan) for w in model.get_weights()])
+    cache._store(path, model, [(1, 0.5)])
+    with pytest.raises(ValueError, match="a weight is not finite"):
+        cache._load(path, ae.Autoencoder(config))

@@ -17,7 +17,7 @@ from ae_tutorial import vae as vae_module
 #: ``VAE_VERSION`` -> digest of vae.py's code. When the test below fails: bump
 #: ``vae.VAE_VERSION`` if the change alters what a training computes (the cache key), and
 #: record the new digest; if not, put the new digest under the current version.
-VAE_CODE = {1: "efcb50296a087ed9"}  # input checks and training_seed: the same training
+VAE_CODE = {1: "289fd41c61846f57"}  # input checks and training_seed: the same training
 
 
 def _images(n=64, seed=0):
@@ -188,3 +188,34 @@ def test_trained_vae_refuses_unscaled_images(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="float tensor of pixels in"):
         vae_module.trained_vae(np.full((8, 784), 255, np.uint8), epochs=1, batch_size=4)
     assert not any(tmp_path.rglob("*.npz"))  # nothing trained, nothing stored
+
+
+def test_a_damaged_or_misnamed_vae_entry_is_retrained(tmp_path, monkeypatch):
+    monkeypatch.setenv("AE_TUTORIAL_CACHE", str(tmp_path))
+    x, settings = _images(64), dict(latent_dim=2, hidden=16, epochs=1, batch_size=32)
+    first = ae.trained_vae(x, **settings)
+    [path] = (tmp_path / "vae").glob("*.npz")
+    path.write_bytes(path.read_bytes()[:-50])  # truncated: its digest no longer matches
+    with pytest.warns(UserWarning, match="is damaged"):
+        again = ae.trained_vae(x, **settings)
+    assert not again.from_cache and again.history == first.history  # rebuilt, same bits
+    other = ae.trained_vae(x, **{**settings, "hidden": 8})
+    [other_path] = set((tmp_path / "vae").glob("*.npz")) - {path}
+    other_path.write_bytes(path.read_bytes())  # another entry's file under this name
+    with pytest.warns(UserWarning, match="stored for other settings"):
+        assert not ae.trained_vae(x, **{**settings, "hidden": 8}).from_cache
+    assert other.history
+
+
+def test_a_vae_entry_with_a_nan_weight_is_not_used(tmp_path, monkeypatch):
+    from ae_tutorial.npz import load_npz, save_npz
+
+    monkeypatch.setenv("AE_TUTORIAL_CACHE", str(tmp_path))
+    x, settings = _images(64), dict(latent_dim=2, hidden=16, epochs=1, batch_size=32)
+    ae.trained_vae(x, **settings)
+    [path] = (tmp_path / "vae").glob("*.npz")
+    arrays = {k: v for k, v in load_npz(path).items() if k != "sha256"}
+    arrays["weight_0"] = np.full_like(arrays["weight_0"], np.nan)
+    save_npz(path, arrays)  # a verified file, but a NaN weight
+    with pytest.warns(UserWarning, match="a weight is not finite"):
+        assert not ae.trained_vae(x, **settings).from_cache
