@@ -1,4 +1,7 @@
-"""The original's encoder, decoder and autoencoder as Keras 3 objects (chapters 2 and 3)."""
+"""The original's encoder, decoder and autoencoder as Keras 3 objects.
+
+Introduced in chapters "The encoder" and "The decoder".
+"""
 
 import keras
 

@@ -81,7 +81,7 @@ def wait_for(marker, process, timeout=600):
         if process.poll() is not None:
             pytest.fail(
                 f"the run ended (status {process.returncode}) before its checkpoint: "
-                f"{process.communicate()[1]}"
+                f"{process.communicate(timeout=60)[1]}"
             )
         assert time.monotonic() < deadline, "no checkpoint within the time limit"
         time.sleep(0.05)
@@ -331,7 +331,7 @@ def test_cache_lists_entries_and_prune_removes_only_stale_ones(tmp_path, monkeyp
     save_npz(tmp_path / "0000000000000000.npz", {"weight_0": np.zeros(3)})  # no meta
     (tmp_path / "ffffffffffffffff.npz").write_bytes((tmp_path / current).read_bytes()[:5000])
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()  # a writer that died: its temporary file is abandoned
+    dead.wait(timeout=60)  # a writer that died: its temporary file is abandoned
     abandoned, running = f".{old}.{dead.pid}.abcd.tmp", f".{current}.{os.getpid()}.0123.tmp"
     (tmp_path / abandoned).write_bytes(b"half")
     (tmp_path / running).write_bytes(b"half")

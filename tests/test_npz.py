@@ -62,7 +62,7 @@ def load_npz_digest(path):
 def dead_pid():
     """The id of a process that has exited and been reaped."""
     child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait()
+    child.wait(timeout=60)
     return child.pid
 
 
