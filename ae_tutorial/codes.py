@@ -21,7 +21,7 @@ def encode(model: Autoencoder, images: np.ndarray, batch_size: int = 1000) -> np
         batch_size: images per call of the encoder.
 
     Returns:
-        The codes, float32 of shape (N, code size): (N, 128) for the original.
+        The codes, float32 of shape (N, code size), that is (N, 128) for the original.
     """
     images = np.asarray(images, dtype=np.float32)
     batches = [
