@@ -24,6 +24,7 @@ import keras
 import numpy as np
 
 from ._tf import tf
+from .checks import all_finite
 from .config import OriginalConfig
 from .data import read_data_sets
 from .model import Autoencoder
@@ -177,7 +178,7 @@ def _load(path, model):
     if recorded != model.config.to_dict():
         raise ValueError("it records another configuration")
     weights = [arrays[f"weight_{i}"] for i in range(len(model.weights))]
-    if not all(np.isfinite(w).all() for w in weights):
+    if not all_finite(weights):
         raise ValueError("a weight is not finite")
     model.set_weights(weights)
     return [(int(s), float(loss)) for s, loss in arrays["history"]]
@@ -214,7 +215,7 @@ def trained(config: OriginalConfig = OriginalConfig(), verbose: bool = True) -> 
             warnings.warn(f"cache entry {path} is damaged ({error}); retraining it", stacklevel=2)
             model = Autoencoder(config)
     history = train(model, read_data_sets(seed=config.seed).train, config, verbose=verbose)
-    if not all(np.isfinite(w).all() for w in model.get_weights()):
+    if not all_finite(model.get_weights()):
         raise FloatingPointError(f"the last update left a weight that is not finite ({config})")
     _store(path, model, history)
     return Trained(model, history, False)

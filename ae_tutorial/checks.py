@@ -37,6 +37,18 @@ def check_images(x: object, width: int | None = None, what: str = "input") -> No
         raise ValueError(f"{what} must have shape (batch, {width or 'width'}), got {shape}")
 
 
+def all_finite(arrays: object) -> bool:
+    """Whether every array of ``arrays`` (weights, say) holds only finite numbers.
+
+    Args:
+        arrays: an iterable of arrays or tensors.
+
+    Returns:
+        ``False`` if any value is NaN or infinite.
+    """
+    return all(np.isfinite(np.asarray(a)).all() for a in arrays)
+
+
 def check_pixel_values(images: object, what: str = "images") -> None:
     """Raise ``ValueError`` unless float ``images`` are finite and in [0, 1].
 

@@ -23,7 +23,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .checks import check_images, check_pixel_values, positive_int
+from .checks import all_finite, check_images, check_pixel_values, positive_int
 from .npz import cache_dir, load_npz, save_npz
 from .seeds import training_seed
 
@@ -289,7 +289,7 @@ def _load_vae(path, model, key):
     if str(arrays["key"]) != key:
         raise ValueError("it was stored for other settings")
     weights = [arrays[f"weight_{i}"] for i in range(len(model.weights))]
-    if not all(np.isfinite(w).all() for w in weights):
+    if not all_finite(weights):
         raise ValueError("a weight is not finite")
     model.set_weights(weights)
     return json.loads(str(arrays["history"]))
@@ -371,7 +371,7 @@ def trained_vae(
     history = {k: [float(v) for v in fitted.history[k]] for k in ("loss", "reconstruction", "kl")}
     if not np.all(np.isfinite(history["loss"])):
         raise FloatingPointError(f"the VAE's loss is not finite: {history['loss']}")
-    if not all(np.isfinite(np.asarray(w)).all() for w in model.get_weights()):
+    if not all_finite(model.get_weights()):
         raise FloatingPointError("the VAE's last update left a weight that is not finite")
     if cache:
         weights = {f"weight_{i}": np.asarray(w) for i, w in enumerate(model.get_weights())}

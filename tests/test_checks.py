@@ -93,3 +93,13 @@ def test_check_pixel_values_skips_symbolic_tensors():
         return x
 
     np.testing.assert_array_equal(f(tf.constant([[2.0, np.nan]])), [[2.0, np.nan]])
+
+
+def test_all_finite():
+    import numpy as np
+
+    from ae_tutorial.checks import all_finite
+
+    assert all_finite([np.zeros(3), np.ones((2, 2))]) and all_finite([])
+    assert not all_finite([np.zeros(3), np.array([1.0, np.nan])])
+    assert not all_finite([np.array([np.inf])])
