@@ -49,10 +49,11 @@ def nearest_neighbours(codes: np.ndarray, queries: np.ndarray, k: int = 5) -> np
 def pca_reconstruct(
     train_images: np.ndarray, images: np.ndarray, n_components: int = 128
 ) -> np.ndarray:
-    """``images`` projected onto the top principal components of ``train_images`` and back.
+    """``images`` projected onto the top principal components of ``train_images``, and
+    back.
 
-    The best linear code of ``n_components`` numbers: the linear baseline of an autoencoder
-    with a code of that size. Its pixels are not clipped to [0, 1].
+    The best linear code of ``n_components`` numbers: the linear baseline of an
+    autoencoder with a code of that size. Its pixels are not clipped to [0, 1].
 
     Args:
         train_images: the images the components are fitted on, shape (M, 784).
@@ -62,6 +63,7 @@ def pca_reconstruct(
     Returns:
         The reconstructions, float64 of shape (N, 784).
     """
-    pca = PCA(n_components=n_components, svd_solver="covariance_eigh")  # exact; fast for 784 pixels
+    # exact, and fast for 784 pixels
+    pca = PCA(n_components=n_components, svd_solver="covariance_eigh")
     pca.fit(np.asarray(train_images, dtype=np.float64))
     return pca.inverse_transform(pca.transform(np.asarray(images, dtype=np.float64)))

@@ -101,7 +101,7 @@ class DataSet:
         self._order = self._order[self._rng.permutation(self.num_examples)]
 
     def next_batch_indices(self, batch_size: int) -> np.ndarray:
-        """Row indices into ``images`` of the next batch, exactly as ``next_batch`` draws it.
+        """Row indices into ``images`` of the next batch, as ``next_batch`` draws it.
 
         Args:
             batch_size: examples in the batch, 1 to ``num_examples``.
@@ -113,7 +113,8 @@ class DataSet:
         Raises:
             ValueError: if ``batch_size`` is not an integer from 1 to ``num_examples``.
         """
-        if not isinstance(batch_size, (int, np.integer)) or not 0 < batch_size <= self.num_examples:
+        whole = isinstance(batch_size, (int, np.integer))
+        if not whole or not 0 < batch_size <= self.num_examples:
             raise ValueError(
                 f"batch_size must be an integer in 1..{self.num_examples} "
                 f"(the number of examples), got {batch_size!r}"
@@ -128,7 +129,8 @@ class DataSet:
         self.epochs_completed += 1
         self._reshuffle()
         self._index_in_epoch = batch_size - len(rest)
-        return np.concatenate([rest, self._order[: self._index_in_epoch]])  # ... plus the new
+        # ... plus the start of the new one
+        return np.concatenate([rest, self._order[: self._index_in_epoch]])
 
     def next_batch(self, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
         """The next ``(images, labels)`` batch, with TF1's semantics.

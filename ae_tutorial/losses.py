@@ -27,28 +27,32 @@ def _check_pair(y_true, y_pred, bounded):
 
 
 def mse(
-    y_true: tf.Tensor | np.ndarray, y_pred: tf.Tensor | np.ndarray, *, bounded: bool = True
+    y_true: tf.Tensor | np.ndarray,
+    y_pred: tf.Tensor | np.ndarray,
+    *,
+    bounded: bool = True,
 ) -> tf.Tensor:
     """Mean squared error over every pixel of every image: a float32 scalar.
 
     Squaring with ``square`` gives the same bits as the original's ``pow(., 2)``. The
-    predictions of a sigmoid output lie in [0, 1], and one outside says that something else was
-    passed (raw bytes, say); a linear autoencoder's outputs may leave [0, 1] and are its
-    honest reconstructions, so ``bounded=False`` checks their shape and dtype only and
-    never clips them (``make_loss`` chooses it for that model).
+    predictions of a sigmoid output lie in [0, 1], and one outside says that something
+    else was passed (raw bytes, say); a linear autoencoder's outputs may leave [0, 1]
+    and are its honest reconstructions, so ``bounded=False`` checks their shape and
+    dtype only and never clips them (``make_loss`` chooses it for that model).
 
     Args:
         y_true: the target images, float of shape (batch, 784), pixels in [0, 1].
-        y_pred: the reconstructions, float of the same shape, in [0, 1] when ``bounded``.
+        y_pred: the reconstructions, float of the same shape, in [0, 1] if ``bounded``.
         bounded: check that ``y_pred`` lies in [0, 1]: ``False`` for a linear output.
 
     Returns:
-        The mean of ``(y_true - y_pred) ** 2``, a scalar tensor (float32 for float32 inputs).
+        The mean of ``(y_true - y_pred) ** 2``, a scalar tensor (float32 for float32
+        inputs).
 
     Raises:
-        ValueError: if either is not a float 2-D array or tensor, the shapes differ, or a
-            value is NaN or outside [0, 1] (``y_pred``'s only when ``bounded``; values are
-            checked when they are known, i.e. outside compiled functions).
+        ValueError: if either is not a float 2-D array or tensor, the shapes differ, or
+            a value is NaN or outside [0, 1] (``y_pred``'s only when ``bounded``; values
+            are checked when they are known, i.e. outside compiled functions).
     """
     _check_pair(y_true, y_pred, bounded)
     return ops.mean(ops.square(ops.subtract(y_true, y_pred)))

@@ -28,8 +28,9 @@ LAYER_NAMES = ("encoder.layer_1", "encoder.layer_2", "decoder.layer_1", "decoder
 
 
 def _dense(units, activation, config, seed, name):
-    """``activation(x W + b)``; W and b drawn from N(mean, stddev) as ``tf.random_normal`` does,
-    or, for ``config.initializer == "glorot"``, Keras' defaults (Glorot-uniform W, zero b)."""
+    """``activation(x W + b)``, W and b drawn from N(mean, stddev) as
+    ``tf.random_normal`` does; for ``config.initializer == "glorot"``, Keras' defaults
+    (Glorot-uniform W, zero b)."""
     if config.initializer == "glorot":
         kernel, bias = keras.initializers.GlorotUniform(seed=seed), "zeros"
     else:
@@ -37,7 +38,11 @@ def _dense(units, activation, config, seed, name):
             mean=config.init_mean, stddev=config.init_stddev, seed=seed
         )
     return keras.layers.Dense(
-        units, activation=activation, name=name, kernel_initializer=kernel, bias_initializer=bias
+        units,
+        activation=activation,
+        name=name,
+        kernel_initializer=kernel,
+        bias_initializer=bias,
     )
 
 
@@ -87,16 +92,18 @@ class _TwoLayers(keras.layers.Layer):
 
 
 class Encoder(_TwoLayers):
-    """784 -> 256 -> 128, sigmoid units: x of shape (batch, 784) to z of shape (batch, 128).
+    """784 -> 256 -> 128, sigmoid units: x (batch, 784) to the code z (batch, 128).
 
     Introduced in chapter "The encoder". ``layer_1`` and ``layer_2`` are Keras ``Dense``
-    layers whose ``kernel`` and ``bias`` are the original's ``encoder_h1/b1`` and ``encoder_h2/b2``.
-    Pixels that are NaN or outside [0, 1] raise ``ValueError`` (checked on eager calls).
-    ``config.activation`` may replace both sigmoids with ReLU or with nothing (linear).
+    layers whose ``kernel`` and ``bias`` are the original's ``encoder_h1/b1`` and
+    ``encoder_h2/b2``. Pixels that are NaN or outside [0, 1] raise ``ValueError``
+    (checked on eager calls). ``config.activation`` may replace both sigmoids with ReLU
+    or with nothing (linear).
 
     Args:
-        config: the layer widths (``num_input``, ``num_hidden_1``, ``num_hidden_2``), the
-            activation and the initialiser (``initializer``, ``init_mean``, ``init_stddev``).
+        config: the layer widths (``num_input``, ``num_hidden_1``, ``num_hidden_2``),
+            the activation and the initialiser (``initializer``, ``init_mean``,
+            ``init_stddev``).
         seed: seeds the initial weights: an ``int``, a ``keras.random.SeedGenerator``
             shared with other layers, or ``None`` for a random draw.
         name: the layer's name.
@@ -124,24 +131,25 @@ class Encoder(_TwoLayers):
             The code, float32 of shape (batch, 128).
 
         Raises:
-            ValueError: if ``x`` is not float of shape (batch, 784), or (eager calls only)
-                holds NaN or a pixel outside [0, 1].
+            ValueError: if ``x`` is not float of shape (batch, 784), or (eager calls
+                only) holds NaN or a pixel outside [0, 1].
         """
         check_pixel_values(x, f"{self.name} input")
         return super().call(x)
 
 
 class Decoder(_TwoLayers):
-    """128 -> 256 -> 784, sigmoid units: z of shape (batch, 128) to x_hat of shape (batch, 784).
+    """128 -> 256 -> 784, sigmoid units: z (batch, 128) to x_hat (batch, 784).
 
-    Introduced in chapter "The decoder"; the mirror image of ``Encoder``
-    (the original's ``decoder_h1/b1`` and ``decoder_h2/b2``). ``config.activation`` sets the
-    hidden layer's activation; the output stays a sigmoid but for ``"linear"``, where it is
+    Introduced in chapter "The decoder"; the mirror image of ``Encoder`` (the original's
+    ``decoder_h1/b1`` and ``decoder_h2/b2``). ``config.activation`` sets the hidden
+    layer's activation; the output stays a sigmoid but for ``"linear"``, where it is
     linear too (``config.output_activation``).
 
     Args:
-        config: the layer widths (``num_hidden_2``, ``num_hidden_1``, ``num_input``), the
-            activations and the initialiser (``initializer``, ``init_mean``, ``init_stddev``).
+        config: the layer widths (``num_hidden_2``, ``num_hidden_1``, ``num_input``),
+            the activations and the initialiser (``initializer``, ``init_mean``,
+            ``init_stddev``).
         seed: seeds the initial weights: an ``int``, a ``keras.random.SeedGenerator``
             shared with other layers, or ``None`` for a random draw.
         name: the layer's name.
@@ -163,13 +171,13 @@ class Decoder(_TwoLayers):
 class Autoencoder(keras.Model):
     """``decoder(encoder(x))``: the original's 784 -> 256 -> 128 -> 256 -> 784 network.
 
-    Built on construction (468,368 parameters for ``OriginalConfig()``). The initial weights
-    are drawn as ``config.initializer`` says (N(0, 1) for the original) by a
+    Built on construction (468,368 parameters for ``OriginalConfig()``). The initial
+    weights are drawn as ``config.initializer`` says (N(0, 1) for the original) by a
     ``keras.random.SeedGenerator`` seeded with ``config.seed``, so the same config gives
     the same network. Introduced in chapter "The decoder"; float32 input of shape
-    (batch, 784), output of the same shape. ``encoder`` and ``decoder`` are its two halves:
-    ``Encoder`` and ``Decoder``, or for ``config.architecture == "conv"``, ``ConvEncoder``
-    and ``ConvDecoder``.
+    (batch, 784), output of the same shape. ``encoder`` and ``decoder`` are its two
+    halves: ``Encoder`` and ``Decoder``, or for ``config.architecture == "conv"``,
+    ``ConvEncoder`` and ``ConvDecoder``.
 
     Args:
         config: the architecture, widths, activations, initialiser and the seed of the
@@ -179,14 +187,20 @@ class Autoencoder(keras.Model):
     """
 
     def __init__(
-        self, config: OriginalConfig = OriginalConfig(), name: str = "autoencoder", **kwargs
+        self,
+        config: OriginalConfig = OriginalConfig(),
+        name: str = "autoencoder",
+        **kwargs,
     ) -> None:
         super().__init__(name=name, **kwargs)
         self.config = config
         seed = keras.random.SeedGenerator(config.seed)
-        halves = (ConvEncoder, ConvDecoder) if config.architecture == "conv" else (Encoder, Decoder)
-        self.encoder = halves[0](config, seed=seed)
-        self.decoder = halves[1](config, seed=seed)
+        if config.architecture == "conv":
+            self.encoder = ConvEncoder(config, seed=seed)
+            self.decoder = ConvDecoder(config, seed=seed)
+        else:
+            self.encoder = Encoder(config, seed=seed)
+            self.decoder = Decoder(config, seed=seed)
         self.build((None, config.num_input))
 
     def build(self, input_shape: tuple[int | None, int]) -> None:
@@ -205,20 +219,14 @@ class Autoencoder(keras.Model):
             x: float pixels in [0, 1], shape (batch, 784).
 
         Returns:
-            float32 of shape (batch, 784), each value in [0, 1] unless the output is linear.
+            float32 of shape (batch, 784), each value in [0, 1] unless the output is
+            linear.
 
         Raises:
             ValueError: as ``Encoder`` does, for a wrong dtype or shape or a bad pixel.
         """
         return self.decoder(self.encoder(x))
 
-    def compute_output_shape(self, input_shape: tuple[int | None, int]) -> tuple[int | None, int]:
-        """The output shape for ``input_shape``: ``(batch, 784)``.
-
-        Args:
-            input_shape: ``(batch, 784)``.
-
-        Returns:
-            ``(batch, 784)``.
-        """
+    def compute_output_shape(self, input_shape):
+        """``(batch, 784)`` for ``input_shape`` ``(batch, 784)``."""
         return (input_shape[0], self.config.num_input)

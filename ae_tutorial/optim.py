@@ -9,18 +9,19 @@ from .config import OriginalConfig
 class RMSProp(keras.optimizers.Optimizer):
     """RMSProp with TF1's semantics, usable wherever a Keras optimizer is.
 
-    For each variable ``v`` with gradient ``g``, TF1's ``ApplyRMSProp`` kernel computes::
+    For a variable ``v`` with gradient ``g``, TF1's ``ApplyRMSProp`` kernel computes::
 
         ms  <- ms + (g * g - ms) * (1 - rho)          # ms starts at ONES
         mom <- momentum * mom + lr * g / sqrt(ms + epsilon)
         v   <- v - mom
 
-    Keras' own ``RMSprop`` starts ``ms`` at zeros and uses ``epsilon = 1e-7`` (inside the
-    square root too), so for the original's tiny gradients its first steps are thousands of
-    times larger: it is not the original's optimiser. ``rho``, ``momentum`` and ``epsilon``
-    default to ``tf.train.RMSPropOptimizer``'s (``decay=0.9``, ``momentum=0.0``,
-    ``epsilon=1e-10``), ``learning_rate`` to the original's 0.01. Each update calls that very
-    kernel, one fused pass over the variable, so the updates are TF1's to the last bit.
+    Keras' own ``RMSprop`` starts ``ms`` at zeros and uses ``epsilon = 1e-7`` (inside
+    the square root too), so for the original's tiny gradients its first steps are
+    thousands of times larger: it is not the original's optimiser. ``rho``, ``momentum``
+    and ``epsilon`` default to ``tf.train.RMSPropOptimizer``'s (``decay=0.9``,
+    ``momentum=0.0``, ``epsilon=1e-10``), ``learning_rate`` to the original's 0.01. Each
+    update calls that very kernel, one fused pass over the variable, so the updates are
+    TF1's to the last bit.
 
     Args:
         learning_rate: ``lr`` above.
@@ -60,8 +61,9 @@ class RMSProp(keras.optimizers.Optimizer):
         if self.built:
             return
         super().build(var_list)
-        self._ms = [self.add_variable_from_reference(v, "ms", initializer="ones") for v in var_list]
-        self._mom = [self.add_variable_from_reference(v, "momentum") for v in var_list]
+        add = self.add_variable_from_reference
+        self._ms = [add(v, "ms", initializer="ones") for v in var_list]
+        self._mom = [add(v, "momentum") for v in var_list]
 
     def update_step(
         self, gradient: tf.Tensor, variable: keras.Variable, learning_rate: tf.Tensor

@@ -115,9 +115,11 @@ def run_original(
         _tf.get_logger().removeFilter(quiet)
 
 
-def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C901 (the original code)
+# the original's code, as complex as it is (ruff's C901)
+def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C901
     tf.set_random_seed(config.seed)
-    learning_rate, num_steps, batch_size = config.learning_rate, config.num_steps, config.batch_size
+    learning_rate, num_steps = config.learning_rate, config.num_steps
+    batch_size = config.batch_size
     display_step = config.display_step
     num_hidden_1, num_hidden_2 = config.num_hidden_1, config.num_hidden_2
     num_input = config.num_input
@@ -141,7 +143,9 @@ def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C90
     # Building the encoder
     def encoder(x):
         # Encoder Hidden layer with sigmoid activation #1
-        layer_1 = tf.nn.sigmoid(tf.add(tf.matmul(x, weights["encoder_h1"]), biases["encoder_b1"]))
+        layer_1 = tf.nn.sigmoid(
+            tf.add(tf.matmul(x, weights["encoder_h1"]), biases["encoder_b1"]),
+        )
         # Encoder Hidden layer with sigmoid activation #2
         layer_2 = tf.nn.sigmoid(
             tf.add(tf.matmul(layer_1, weights["encoder_h2"]), biases["encoder_b2"])
@@ -151,7 +155,9 @@ def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C90
     # Building the decoder
     def decoder(x):
         # Decoder Hidden layer with sigmoid activation #1
-        layer_1 = tf.nn.sigmoid(tf.add(tf.matmul(x, weights["decoder_h1"]), biases["decoder_b1"]))
+        layer_1 = tf.nn.sigmoid(
+            tf.add(tf.matmul(x, weights["decoder_h1"]), biases["decoder_b1"]),
+        )
         # Decoder Hidden layer with sigmoid activation #2
         layer_2 = tf.nn.sigmoid(
             tf.add(tf.matmul(layer_1, weights["decoder_h2"]), biases["decoder_b2"])
@@ -198,11 +204,13 @@ def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C90
             batch_x, _ = mnist.train.next_batch(batch_size)
 
             # Run optimization op (backprop) and cost op (to get loss value)
-            _, l = sess.run([optimizer, loss], feed_dict={X: batch_x})  # noqa: E741 (the original's name)
+            # l: the original's name, however ambiguous (ruff's E741)
+            _, l = sess.run([optimizer, loss], feed_dict={X: batch_x})  # noqa: E741
             losses.append(l)
             # Display logs per step
             if verbose and (i % display_step == 0 or i == 1):
-                print("Step %i: Minibatch Loss: %f" % (i, l))  # noqa: UP031 (the original's line)
+                # the original's line, %-formatting and all (ruff's UP031)
+                print("Step %i: Minibatch Loss: %f" % (i, l))  # noqa: UP031
         final = sess.run(variables)
     return OriginalRun(np.array(losses, dtype=np.float32), initial, final)
 

@@ -55,11 +55,12 @@ def make_train_step(
     corrupt: Corruption | None = None,
     loss: Callable[[tf.Tensor, tf.Tensor], tf.Tensor] = mse,
 ) -> Callable[[tf.Tensor], tf.Tensor]:
-    """One optimiser step on a batch ``x`` (float32, (batch, 784)); returns that batch's loss.
+    """One optimiser step on a batch ``x`` (float32, (batch, 784)); returns its loss.
 
-    As in the original's ``sess.run([optimizer, loss])``, the loss is the one computed in the
-    same forward pass as the gradient, i.e. before the update. With ``corrupt`` (a
-    ``Corruption``), the model sees ``corrupt(x)`` and learns to output the clean ``x``.
+    As in the original's ``sess.run([optimizer, loss])``, the loss is the one computed
+    in the same forward pass as the gradient, i.e. before the update. With ``corrupt``
+    (a ``Corruption``), the model sees ``corrupt(x)`` and learns to output the clean
+    ``x``.
 
     Args:
         model: the network to train, e.g. an ``Autoencoder``.
@@ -86,7 +87,9 @@ def make_train_step(
 
 
 def make_train_chunk(
-    train_step: Callable[[tf.Tensor], tf.Tensor], images: np.ndarray, jit_compile: bool = True
+    train_step: Callable[[tf.Tensor], tf.Tensor],
+    images: np.ndarray,
+    jit_compile: bool = True,
 ) -> Callable[[np.ndarray], tf.Tensor]:
     """Compile many steps into one call: ``indices`` (steps, batch) rows of ``images``.
 
@@ -96,8 +99,8 @@ def make_train_chunk(
 
     Args:
         train_step: one step on a batch, as ``make_train_step`` returns it.
-        images: the whole training set, float32 (N, 784), or its uint8 bytes, a quarter of
-            the memory, scaled per batch exactly as TF1 scaled them
+        images: the whole training set, float32 (N, 784), or its uint8 bytes, a quarter
+            of the memory, scaled per batch exactly as TF1 scaled them
             (``float32(byte) * float32(1/255)``).
         jit_compile: compile the chunk with XLA.
 

@@ -122,17 +122,20 @@ class VAE(keras.Model):
         return ops.sigmoid(self.decoder(z))
 
     def sample(self, mean, log_var, seed=None):
-        """``mean + exp(log_var / 2) * eps`` with ``eps ~ N(0, 1)``: the reparameterisation trick.
+        """``mean + exp(log_var / 2) * eps``, ``eps ~ N(0, 1)``: the reparameterisation
+        trick.
 
         Args:
             mean: means of q(z | x).
             log_var: log-variances of q(z | x), the same shape.
-            seed: a ``keras.random.SeedGenerator`` for ``eps``; ``None`` for the model's own.
+            seed: a ``keras.random.SeedGenerator`` for ``eps``; ``None``: the model's.
 
         Returns:
             One code per row, differentiable with respect to ``mean`` and ``log_var``.
         """
-        eps = keras.random.normal(ops.shape(mean), seed=self.noise if seed is None else seed)
+        if seed is None:
+            seed = self.noise
+        eps = keras.random.normal(ops.shape(mean), seed=seed)
         return mean + ops.exp(0.5 * log_var) * eps
 
     def call(self, x, training=False):
@@ -169,19 +172,15 @@ class VAE(keras.Model):
         """
         return _terms(x, outputs, ops.sum if self.reduction == "sum" else ops.mean)
 
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        """Keras' hook: the batch's mean of reconstruction + KL, each term tracked.
-
-        Args:
-            x: the batch of images (the targets are the images themselves).
-            y: unused (``fit(images)`` passes none).
-            y_pred: what calling the model on ``x`` returned.
-            sample_weight: unused.
-            training: unused.
-
-        Returns:
-            The scalar loss.
-        """
+    def compute_loss(
+        self,
+        x=None,
+        y=None,
+        y_pred=None,
+        sample_weight=None,
+        training=True,
+    ):
+        """Keras' hook: the batch's mean of reconstruction + KL, each term tracked."""
         reconstruction, kl = (ops.mean(term) for term in self.loss_terms(x, y_pred))
         self.reconstruction_tracker.update_state(reconstruction)
         self.kl_tracker.update_state(kl)
@@ -200,8 +199,10 @@ class VAE(keras.Model):
 
 
 def _terms(x, outputs, reduce):
-    """Binary cross-entropy over pixels and KL over latent units, each reduced by ``reduce``."""
-    bce = ops.binary_crossentropy(ops.cast(x, "float32"), outputs["logits"], from_logits=True)
+    """Binary cross-entropy over pixels and KL over latent units, each reduced by
+    ``reduce``."""
+    x = ops.cast(x, "float32")
+    bce = ops.binary_crossentropy(x, outputs["logits"], from_logits=True)
     mean, log_var = outputs["mean"], outputs["log_var"]
     kl = -0.5 * (1.0 + log_var - ops.square(mean) - ops.exp(log_var))
     return reduce(bce, axis=-1), reduce(kl, axis=-1)

@@ -213,7 +213,10 @@ def test_the_program_takes_each_hyperparameter_from_the_config_field_of_its_name
         ("i % display_step == 0 or i == 1", "i % display_step == 0 and i == 1"),  # or -> and
         ("range(1, num_steps + 1)", "range(1, num_steps)"),  # one step short
         ('biases["encoder_b2"]', 'biases["encoder_b1"]'),  # a wrong bias
-        ("tf.nn.sigmoid(tf.add(tf.matmul(x", "tf.nn.relu(tf.add(tf.matmul(x"),  # activation
+        (
+            "tf.nn.sigmoid(\n            tf.add(tf.matmul(x",
+            "tf.nn.relu(\n            tf.add(tf.matmul(x",
+        ),  # activation
         ("RMSPropOptimizer(learning_rate)", "AdamOptimizer(learning_rate)"),
     ],
 )
