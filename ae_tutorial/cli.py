@@ -142,7 +142,8 @@ def _add_variants(train: argparse.ArgumentParser) -> None:
         "--architecture",
         choices=CHOICES["architecture"],
         default="dense",
-        help="dense layers (the original's) or convolutions (default: %(default)s)",
+        help="dense layers (the original's) or convolutions, conv_wide with twice the "
+        "filters (default: %(default)s)",
     )
     add(
         "--code-size",
@@ -245,7 +246,7 @@ def run_train(args: argparse.Namespace) -> None:
     """
     import ae_tutorial as ae
 
-    default_initializer = "glorot" if args.architecture == "conv" else "normal"
+    default_initializer = "glorot" if args.architecture.startswith("conv") else "normal"
     config = ae.OriginalConfig(
         num_steps=args.steps,
         seed=args.seed,

@@ -11,7 +11,7 @@ CHOICES = {
     "noise": ("none", "gaussian", "mask"),
     "loss": ("mse", "bce"),
     "activation": ("sigmoid", "relu", "linear"),
-    "architecture": ("dense", "conv"),
+    "architecture": ("dense", "conv", "conv_wide"),
 }
 
 
@@ -49,19 +49,21 @@ class OriginalConfig:
         activation: the hidden units' activation, ``"sigmoid"``, ``"relu"`` or ``"linear"``.
             For ``"dense"``, every hidden layer's, the code's included, and ``"linear"`` makes
             every layer linear, the output too: a linear autoencoder, which learns PCA's
-            subspace. For ``"conv"``, the code layer's only (its convolutions are ReLU, its
-            output sigmoid).
+            subspace. For the convolutional ones, the code layer's only (their convolutions
+            are ReLU, their output sigmoid).
         architecture: ``"dense"`` (the original's 784-256-128-256-784, widths from
-            ``num_input``, ``num_hidden_1`` and ``num_hidden_2``) or ``"conv"`` (convolutions
-            on the 28 x 28 image and a code of ``num_hidden_2`` numbers; ``num_hidden_1``
-            unused). ``"conv"`` needs ``initializer="glorot"`` and ``num_input=784``.
+            ``num_input``, ``num_hidden_1`` and ``num_hidden_2``), or ``"conv"``:
+            convolutions with 16 and 32 filters on the 28 x 28 image and a code of
+            ``num_hidden_2`` numbers (``num_hidden_1`` unused); ``"conv_wide"`` has twice
+            the filters. Both need ``initializer="glorot"`` and ``num_input=784``.
 
     Raises:
         ValueError: naming the field, if a count is not a positive integer, the seed is not an
             integer >= 0, the learning
             rate is not positive, a string field is not one of ``CHOICES``,
             ``noise_level`` is out of range for ``noise``, ``loss="bce"`` is asked of a
-            linear output, or ``"conv"`` is given another ``initializer`` or ``num_input``.
+            linear output, or a convolutional architecture is given another
+            ``initializer`` or ``num_input``.
     """
 
     learning_rate: float = 0.01  # RMSPropOptimizer(learning_rate)
@@ -82,7 +84,7 @@ class OriginalConfig:
     noise_level: float = 0.0  # the Gaussian noise's stddev, or the fraction of pixels zeroed
     loss: str = "mse"  # "mse" (the original's) or "bce" (binary cross-entropy)
     activation: str = "sigmoid"  # the hidden units': "sigmoid", "relu" or "linear" (all linear)
-    architecture: str = "dense"  # "dense" (the original's) or "conv" (convolutions)
+    architecture: str = "dense"  # "dense" (the original's), "conv" or "conv_wide" (convolutions)
 
     def __post_init__(self):
         for name in (
@@ -121,18 +123,23 @@ class OriginalConfig:
                 "OriginalConfig.loss 'bce' needs outputs in (0, 1); a linear autoencoder's "
                 "are not (use loss='mse')"
             )
-        if self.architecture != "conv":
+        if not self.is_conv:
             return
         if self.initializer != "glorot":
             raise ValueError(
-                "OriginalConfig.initializer must be 'glorot' for architecture 'conv' "
-                f"(Keras' default), got {self.initializer!r}"
+                "OriginalConfig.initializer must be 'glorot' for architecture "
+                f"{self.architecture!r} (Keras' default), got {self.initializer!r}"
             )
         if self.num_input != 784:
             raise ValueError(
-                "OriginalConfig.num_input must be 784 (28 x 28) for architecture 'conv', "
-                f"got {self.num_input!r}"
+                "OriginalConfig.num_input must be 784 (28 x 28) for architecture "
+                f"{self.architecture!r}, got {self.num_input!r}"
             )
+
+    @property
+    def is_conv(self) -> bool:
+        """Whether the architecture is convolutional (``"conv"`` or ``"conv_wide"``)."""
+        return self.architecture.startswith("conv")
 
     @property
     def output_activation(self) -> str:

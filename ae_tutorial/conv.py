@@ -2,7 +2,8 @@
 
 The two halves of ``Autoencoder`` for that architecture, small enough to train on two CPU cores:
 two strided 3 x 3 convolutions (16 and 32 filters, ReLU) take the 28 x 28 image to 7 x 7 x 32,
-a dense layer to the code; the decoder mirrors them with transposed convolutions. Weights are
+a dense layer to the code; the decoder mirrors them with transposed convolutions.
+``"conv_wide"`` has twice the filters (32 and 64, maps of 7 x 7 x 64). Weights are
 Glorot-uniform and biases zero (Keras' defaults), drawn from the seed the model passes.
 """
 
@@ -12,8 +13,8 @@ from ._tf import tf
 from .checks import check_images, check_pixel_values
 from .config import OriginalConfig
 
-#: The feature maps at the code's side of the convolutions: 7 x 7 x 32.
-FEATURES = (7, 7, 32)
+#: The filters of the two convolutions, for each convolutional architecture.
+FILTERS = {"conv": (16, 32), "conv_wide": (32, 64)}
 
 
 #: Every convolution's settings: 3 x 3 kernels, stride 2 (halving or doubling the image).
@@ -26,23 +27,27 @@ def _glorot(seed):
 
 
 def _encoder_layers(config, seed):
-    """784 pixels -> 28 x 28 x 1 -> 14 x 14 x 16 -> 7 x 7 x 32 -> 1568 -> the code."""
+    """784 pixels -> 28 x 28 x 1 -> 14 x 14 x 16 -> 7 x 7 x 32 -> 1568 -> the code
+    (for ``"conv"``; ``FILTERS`` gives the maps' depths)."""
+    first, second = FILTERS[config.architecture]
     return [
         keras.layers.Reshape((28, 28, 1), name="image"),
-        keras.layers.Conv2D(16, activation="relu", name="conv_1", **_CONV, **_glorot(seed)),
-        keras.layers.Conv2D(32, activation="relu", name="conv_2", **_CONV, **_glorot(seed)),
+        keras.layers.Conv2D(first, activation="relu", name="conv_1", **_CONV, **_glorot(seed)),
+        keras.layers.Conv2D(second, activation="relu", name="conv_2", **_CONV, **_glorot(seed)),
         keras.layers.Flatten(name="flatten"),
         keras.layers.Dense(config.num_hidden_2, config.activation, name="code", **_glorot(seed)),
     ]
 
 
-def _decoder_layers(seed):
-    """The code -> 1568 -> 7 x 7 x 32 -> 14 x 14 x 16 -> 28 x 28 x 1 -> 784 pixels."""
+def _decoder_layers(config, seed):
+    """The code -> 1568 -> 7 x 7 x 32 -> 14 x 14 x 16 -> 28 x 28 x 1 -> 784 pixels
+    (for ``"conv"``; ``FILTERS`` gives the maps' depths)."""
+    first, second = FILTERS[config.architecture]
     return [
-        keras.layers.Dense(7 * 7 * 32, "relu", name="dense", **_glorot(seed)),
-        keras.layers.Reshape(FEATURES, name="features"),
+        keras.layers.Dense(7 * 7 * second, "relu", name="dense", **_glorot(seed)),
+        keras.layers.Reshape((7, 7, second), name="features"),
         keras.layers.Conv2DTranspose(
-            16, activation="relu", name="deconv_1", **_CONV, **_glorot(seed)
+            first, activation="relu", name="deconv_1", **_CONV, **_glorot(seed)
         ),
         keras.layers.Conv2DTranspose(
             1, activation="sigmoid", name="deconv_2", **_CONV, **_glorot(seed)
@@ -100,13 +105,15 @@ class _Stack(keras.layers.Layer):
 class ConvEncoder(_Stack):
     """x of shape (batch, 784) to a code z of shape (batch, ``config.num_hidden_2``).
 
-    Reshape to 28 x 28 x 1, ``Conv2D`` 16 and 32 filters (3 x 3, stride 2, ReLU), flatten
-    the 7 x 7 x 32 maps, ``Dense`` to the code with ``config.activation`` (sigmoid by default:
-    codes in (0, 1), as the original's). Pixels that are NaN or outside [0, 1] raise
-    ``ValueError`` (checked on eager calls). The layers are ``stack``.
+    Reshape to 28 x 28 x 1, ``Conv2D`` 16 and 32 filters (3 x 3, stride 2, ReLU; 32 and
+    64 for ``"conv_wide"``), flatten the 7 x 7 x 32 maps, ``Dense`` to the code with
+    ``config.activation`` (sigmoid by default: codes in (0, 1), as the original's).
+    Pixels that are NaN or outside [0, 1] raise ``ValueError`` (checked on eager calls).
+    The layers are ``stack``.
 
     Args:
-        config: the code size (``num_hidden_2``) and the code's activation.
+        config: the code size (``num_hidden_2``), the code's activation and the
+            architecture.
         seed: seeds the initial weights: an ``int``, a ``keras.random.SeedGenerator``
             shared with other layers, or ``None`` for a random draw.
         name: the layer's name.
@@ -148,7 +155,7 @@ class ConvDecoder(_Stack):
     stride 2, and the 28 x 28 image flattened. The layers are ``stack``.
 
     Args:
-        config: the code size (``num_hidden_2``).
+        config: the code size (``num_hidden_2``) and the architecture.
         seed: seeds the initial weights: an ``int``, a ``keras.random.SeedGenerator``
             shared with other layers, or ``None`` for a random draw.
         name: the layer's name.
@@ -163,4 +170,4 @@ class ConvDecoder(_Stack):
         **kwargs,
     ) -> None:
         widths = (config.num_hidden_2, 784)
-        super().__init__(_decoder_layers(seed), widths, name=name, **kwargs)
+        super().__init__(_decoder_layers(config, seed), widths, name=name, **kwargs)

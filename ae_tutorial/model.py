@@ -176,7 +176,7 @@ class Autoencoder(keras.Model):
     ``keras.random.SeedGenerator`` seeded with ``config.seed``, so the same config gives
     the same network. Introduced in chapter "The decoder"; float32 input of shape
     (batch, 784), output of the same shape. ``encoder`` and ``decoder`` are its two
-    halves: ``Encoder`` and ``Decoder``, or for ``config.architecture == "conv"``,
+    halves: ``Encoder`` and ``Decoder``, or for a convolutional ``config.architecture``,
     ``ConvEncoder`` and ``ConvDecoder``.
 
     Args:
@@ -195,7 +195,7 @@ class Autoencoder(keras.Model):
         super().__init__(name=name, **kwargs)
         self.config = config
         seed = keras.random.SeedGenerator(config.seed)
-        if config.architecture == "conv":
+        if config.is_conv:
             self.encoder = ConvEncoder(config, seed=seed)
             self.decoder = ConvDecoder(config, seed=seed)
         else:

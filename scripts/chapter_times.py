@@ -42,7 +42,10 @@ VAE_STEPS = [30 * 430, 30 * 430, 23 * 215, 23 * 194]
 
 
 def chapters(book=BOOK):
-    """``(number or None, file stem)`` in reading order; numbered parts count on across parts."""
+    """``(number or None, file stem)`` in reading order; numbered parts count on across parts.
+
+    An appendix's sections (``sections:`` under a chapter of ``_toc.yml``) follow it, unnumbered.
+    """
     toc = yaml.safe_load((book / "_toc.yml").read_text())
     number, found = 0, []
     for part in toc["parts"]:
@@ -50,6 +53,7 @@ def chapters(book=BOOK):
             if part.get("numbered"):
                 number += 1
             found.append((number if part.get("numbered") else None, entry["file"]))
+            found += [(None, section["file"]) for section in entry.get("sections", [])]
     return found
 
 

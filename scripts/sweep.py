@@ -68,6 +68,21 @@ SWEEPS = {
         for model, fields in MODELS.items()
         for size in CODE_SIZES
     },
+    "conv": {  # chapter "What the code learned": two convolutional widths, and a denoiser
+        "conv_16": {**MODELS["conv"], "num_hidden_2": 16, "num_steps": CODE_SIZE_STEPS},
+        "conv_wide_16": {
+            **MODELS["conv"],
+            "architecture": "conv_wide",
+            "num_hidden_2": 16,
+            "num_steps": CODE_SIZE_STEPS,
+        },
+        "conv_denoiser_128": {
+            **MODELS["conv"],
+            "num_steps": CODE_SIZE_STEPS,
+            "noise": "gaussian",
+            "noise_level": 0.5,
+        },
+    },
     "vae_baseline": {  # chapter "A variational autoencoder": the dense 16 with the VAE's loss
         "dense_bce_16": {
             **MODELS["dense"],
@@ -77,6 +92,8 @@ SWEEPS = {
         },
     },
 }
+#: The seed of the noise that a denoiser's test and validation inputs get (the chapter's).
+NOISE_SEED = 2008
 COLUMNS = (
     "name",
     "seed",
@@ -115,7 +132,10 @@ def train_one(name, seed, fields, num_steps=None):
     seconds = time.perf_counter() - start
 
     def mse(split):  # always the MSE, whatever the training loss; a linear output is unbounded
-        x_hat = model.predict(split.images, batch_size=1000, verbose=0)
+        x = split.images
+        if config.noise != "none":  # a denoiser: from noisy inputs (fixed noise) to clean ones
+            x = np.asarray(ae.Corruption(config.noise, config.noise_level, seed=NOISE_SEED)(x))
+        x_hat = model.predict(x, batch_size=1000, verbose=0)
         return float(ae.mse(split.images, x_hat, bounded=config.output_activation != "linear"))
 
     return {

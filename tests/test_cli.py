@@ -183,7 +183,7 @@ def test_help_explains_every_option(capsys):
         "--resume",
         "--data-dir DIR",
         "--quiet",
-        "--architecture {dense,conv}",
+        "--architecture {dense,conv,conv_wide}",
         "--code-size N",
         "--loss {mse,bce}",
         "--activation {sigmoid,relu,linear}",

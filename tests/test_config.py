@@ -73,7 +73,7 @@ def test_variants_default_to_the_seed():
 def test_every_choice_is_accepted():
     for field, allowed in CHOICES.items():
         for value in allowed:
-            extra = {"initializer": "glorot"} if value == "conv" else {}
+            extra = {"initializer": "glorot"} if value.startswith("conv") else {}
             assert getattr(OriginalConfig(**{field: value, **extra}), field) == value
 
 
@@ -82,6 +82,10 @@ def test_every_choice_is_accepted():
     [
         (dict(loss="bce", activation="linear"), r"loss 'bce' needs outputs in \(0, 1\)"),
         (dict(architecture="conv"), "initializer must be 'glorot' for architecture 'conv'"),
+        (
+            dict(architecture="conv_wide"),
+            "initializer must be 'glorot' for architecture 'conv_wide'",
+        ),
         (
             dict(architecture="conv", initializer="glorot", num_input=900),
             "num_input must be 784 .* for architecture 'conv', got 900",

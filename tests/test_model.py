@@ -177,6 +177,29 @@ def test_conv_parameter_count_and_shapes(code_size, encoder, decoder):
     assert model.encoder(x).shape == (3, code_size) and model(x).shape == (3, 784)
 
 
+def test_wide_conv_has_twice_the_filters():
+    """``conv_wide``: 1 -> 32 -> 64 channels, 3136 -> code, and the mirror image back."""
+    model = ae.Autoencoder(
+        ae.OriginalConfig(architecture="conv_wide", initializer="glorot", num_hidden_2=16)
+    )
+    assert [tuple(w.shape) for w in model.get_weights()] == [
+        (3, 3, 1, 32),
+        (32,),
+        (3, 3, 32, 64),
+        (64,),
+        (3136, 16),
+        (16,),
+        (16, 3136),
+        (3136,),
+        (3, 3, 32, 64),
+        (32,),
+        (3, 3, 1, 32),
+        (1,),
+    ]
+    x = np.zeros((3, 784), np.float32)
+    assert model.encoder(x).shape == (3, 16) and model(x).shape == (3, 784)
+
+
 def test_conv_forward_matches_tensorflows_own_ops(conv_model, mnist):
     """The convolutional autoencoder transcribed with ``tf.nn``: strided SAME convolutions,
     ReLU, a σ code, and transposed convolutions back to 28 x 28."""
