@@ -33,7 +33,7 @@ def check_images(x: object, width: int | None = None, what: str = "input") -> No
             " (scale uint8 images with x.astype('float32') / 255)"
         )
     shape = tuple(x.shape)
-    if len(shape) != 2 or None not in (width, shape[1]) and shape[1] != width:
+    if len(shape) != 2 or (None not in (width, shape[1]) and shape[1] != width):
         raise ValueError(f"{what} must have shape (batch, {width or 'width'}), got {shape}")
 
 

@@ -20,11 +20,11 @@ class OriginalConfig:
     """Every number of the original TF1 program, plus the random seed that makes a run repeatable.
 
     Introduced in the book's first chapter; ``OriginalConfig()`` is the original exactly. The last
-    seven fields depart from the original on purpose: another initialiser or optimiser (chapter
-    "Why the original plateaus"), noisy inputs for a denoising autoencoder (chapter "What the
-    code learned"), and another loss, activation or architecture; allowed values are in
-    ``CHOICES``. Every field is a keyword argument; the comment beside each field in the
-    source says what the original calls it.
+    seven fields depart from the original on purpose: another initialiser or optimiser
+    (chapter "Why the original learns so slowly"), noisy inputs for a denoising autoencoder
+    (chapter "What the code learned"), and another loss, activation or architecture;
+    allowed values are in ``CHOICES``. Every field is a keyword argument; the comment beside
+    each field in the source says what the original calls it.
 
     Args:
         learning_rate: RMSProp's learning rate.

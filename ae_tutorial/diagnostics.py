@@ -1,5 +1,5 @@
 """What a sigmoid network is doing inside: saturation and gradient norms (chapter
-"Why the original plateaus")."""
+"Why the original learns so slowly")."""
 
 import numpy as np
 
@@ -92,7 +92,7 @@ def dead_units(
     """Which code units are *dead*: saturated at the same end for nearly every digit.
 
     A dead unit gives (nearly) every digit the same value, so it tells the decoder almost
-    nothing about the digit (chapters "Why the original plateaus" and "What the code
+    nothing about the digit (chapters "Why the original learns so slowly" and "What the code
     learned").
 
     Args:

@@ -98,7 +98,7 @@ def latent_explorer(
     z1, z2 = np.meshgrid(grid, grid[::-1])  # row i holds z2 = grid[steps - 1 - i]
     z = np.stack([z1.ravel(), z2.ravel()], axis=1).astype(np.float32)
     tiles = np.asarray(decode(z))
-    side = int(round(np.sqrt(tiles.shape[-1]))) if tiles.ndim == 2 else 0
+    side = round(np.sqrt(tiles.shape[-1])) if tiles.ndim == 2 else 0
     if tiles.shape != (len(z), side * side) or side == 0:
         raise ValueError(
             f"decode must return one square image per code, shape ({len(z)}, side * side); "

@@ -106,7 +106,8 @@ def make_optimizer(config: OriginalConfig) -> keras.optimizers.Optimizer:
     """The optimiser ``config.optimizer`` names, at ``config.learning_rate``.
 
     ``"rmsprop"`` is the original's (``RMSProp`` above); ``"keras_rmsprop"`` and ``"adam"`` are
-    Keras' ``RMSprop`` and ``Adam`` with their other defaults (chapter "Why the original plateaus").
+    Keras' ``RMSprop`` and ``Adam`` with their other defaults (chapter "Why the original
+    learns so slowly").
 
     Args:
         config: its ``optimizer`` and ``learning_rate`` are used.

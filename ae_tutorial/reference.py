@@ -115,8 +115,7 @@ def run_original(
         _tf.get_logger().removeFilter(quiet)
 
 
-# the original's code, as complex as it is (ruff's C901)
-def _original_program(tf, mnist, config, initial_weights, verbose):  # noqa: C901
+def _original_program(tf, mnist, config, initial_weights, verbose):
     tf.set_random_seed(config.seed)
     learning_rate, num_steps = config.learning_rate, config.num_steps
     batch_size = config.batch_size

@@ -12,7 +12,7 @@ def read_sweep(path: str | os.PathLike, column: str = "test_mse") -> dict[str, n
 
     A sweep's CSV (``book/data/sweep_<name>.csv``, written by ``scripts/sweep.py``) holds a
     row per run: the run's ``name``, its ``seed`` and what it measured. Chapter "Why the
-    original plateaus" reads its variants, five seeds each, with this.
+    original learns so slowly" reads its variants, five seeds each, with this.
 
     Args:
         path: the CSV file.
@@ -52,7 +52,7 @@ def prediction_interval(values: np.ndarray, level: float = 0.99) -> tuple[float,
     """Where one more run lands with probability ``level``, if the runs are normally distributed.
 
     ``mean +- t((1 + level) / 2, n - 1) * sd * sqrt(1 + 1 / n)`` over the ``n`` runs in
-    ``values`` (``sd`` the sample standard deviation). Chapters "Why the original plateaus",
+    ``values`` (``sd`` the sample standard deviation). Chapters "Why the original learns so slowly",
     "How small can the code be?" and "A variational autoencoder" check their own run (seed 0)
     against the interval of the stored seeds: a run outside it was not drawn like them.
 

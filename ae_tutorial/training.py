@@ -172,7 +172,7 @@ def train(
     as a run never interrupted. A NaN or infinite loss raises ``FloatingPointError`` naming
     the step, leaving the last good checkpoint in place.
     ``callback(step, model)``, if given, is called after step 1, after every
-    ``display_step``-th step and after the last step (chapter "Why the original plateaus"
+    ``display_step``-th step and after the last step (chapter "Why the original learns so slowly"
     measures the network there).
 
     Args:

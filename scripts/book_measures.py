@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-import _measures as m  # noqa: E402
+import _measures as m
 
 
 def main():

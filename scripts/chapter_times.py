@@ -29,7 +29,7 @@ import yaml
 BOOK = Path(__file__).resolve().parent.parent / "book"
 OUT = BOOK / "data" / "chapter_times.csv"
 #: ``ae.trained`` configurations the chapters load: the original, then chapter "Why the
-#: original plateaus" (Glorot, Keras RMSprop, Adam, Glorot + Adam at 1e-3) and chapter "What
+#: original learns so slowly" (Glorot, Keras RMSprop, Adam, Glorot + Adam at 1e-3) and chapter "What
 #: the code learned" (Gaussian noise, masking), each 30,000 dense steps; and chapter "How small
 #: can the code be?" (linear and convolutional, at code size 16), each 5,000 steps; chapter "A
 #: variational autoencoder" (dense ReLU at code size 16 with the MSE and with BCE), 5,000 each.

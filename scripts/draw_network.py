@@ -54,7 +54,8 @@ def parameter_counts(config=None):
     counts = []
     for layer, n_in, n_out in zip(layers, widths[:-1], widths[1:], strict=True):
         kernel, bias = np.asarray(layer.kernel), np.asarray(layer.bias)
-        assert kernel.shape == (n_in, n_out) and bias.shape == (n_out,), layer.name
+        assert kernel.shape == (n_in, n_out), layer.name
+        assert bias.shape == (n_out,), layer.name
         assert kernel.size + bias.size == n_in * n_out + n_out
         counts.append((kernel.size, bias.size))
     assert sum(k + b for k, b in counts) == model.count_params()

@@ -68,8 +68,7 @@ SWEEPS = {
         for model, fields in MODELS.items()
         for size in CODE_SIZES
     },
-    "conv": {  # chapter "What the code learned": two convolutional widths, and a denoiser
-        "conv_16": {**MODELS["conv"], "num_hidden_2": 16, "num_steps": CODE_SIZE_STEPS},
+    "conv": {  # twice the filters of code_size's conv_16, and a convolutional denoiser
         "conv_wide_16": {
             **MODELS["conv"],
             "architecture": "conv_wide",

@@ -16,7 +16,8 @@ def test_reconstruction_errors_are_each_images_mse_in_batches():
     x = images()
     w = np.random.default_rng(1).normal(size=(784, 784)) / 28  # any map from images to images
     errors = ae.reconstruction_errors(lambda batch: batch @ w, x, batch_size=10)  # 10+10+10+7
-    assert errors.shape == (37,) and errors.dtype == np.float64
+    assert errors.shape == (37,)
+    assert errors.dtype == np.float64
     np.testing.assert_allclose(errors, np.mean((x - x @ w) ** 2, axis=1), rtol=1e-6)
     for i in (0, 36):  # the package's batch loss on one image is its score
         np.testing.assert_allclose(
@@ -43,8 +44,11 @@ def test_reconstruction_errors_refuse_bad_arguments():
 def test_noise_is_uniform_whatever_the_images_and_repeatable():
     x = images(500)
     noise = ae.make_outliers(x, "noise", seed=3)
-    assert noise.shape == x.shape and noise.dtype == np.float32
-    assert 0 <= noise.min() and noise.max() < 1 and abs(noise.mean() - 0.5) < 0.01
+    assert noise.shape == x.shape
+    assert noise.dtype == np.float32
+    assert 0 <= noise.min()
+    assert noise.max() < 1
+    assert abs(noise.mean() - 0.5) < 0.01
     np.testing.assert_array_equal(noise, ae.make_outliers(np.zeros_like(x), "noise", seed=3))
     assert not np.array_equal(noise, ae.make_outliers(x, "noise", seed=4))
 
@@ -58,7 +62,8 @@ def test_shuffled_images_share_one_permutation_of_their_pixels():
     x = images(5, width=50)
     shuffled = ae.make_outliers(x, "shuffled", seed=2)
     where = [int(np.flatnonzero(x[0] == value)[0]) for value in shuffled[0]]  # the permutation
-    assert sorted(where) == list(range(50)) and where != list(range(50))
+    assert sorted(where) == list(range(50))
+    assert where != list(range(50))
     np.testing.assert_array_equal(shuffled, x[:, where])  # the same one for every image
     np.testing.assert_array_equal(shuffled, ae.make_outliers(x, "shuffled", seed=2))
     assert not np.array_equal(shuffled, ae.make_outliers(x, "shuffled", seed=5))
@@ -102,7 +107,9 @@ def test_detection_rates_agree_with_scikit_learn():
 
 def test_detection_rates_when_nothing_is_flagged_or_nothing_is_given():
     rates = ae.detection_rates([0.1, 0.2], [0.3], threshold=1.0)
-    assert np.isnan(rates.precision) and rates.recall == 0 and rates.false_alarm_rate == 0
+    assert np.isnan(rates.precision)
+    assert rates.recall == 0
+    assert rates.false_alarm_rate == 0
     with pytest.raises(ValueError, match="anomaly_scores"):
         ae.detection_rates([0.1], [], threshold=0.0)
 

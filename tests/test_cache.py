@@ -32,10 +32,12 @@ def test_miss_then_hit(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(cache.ENV_VAR, str(tmp_path))
     config = ae.OriginalConfig(num_steps=30, display_step=10, seed=4)
     first = ae.trained(config)
-    assert not first.from_cache and len(first.history) == 30
+    assert not first.from_cache
+    assert len(first.history) == 30
     assert "Step 30: Minibatch Loss" in capsys.readouterr().out
     second = ae.trained(config)
-    assert second.from_cache and second.history == first.history
+    assert second.from_cache
+    assert second.history == first.history
     for a, b in zip(first.model.get_weights(), second.model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     assert [p.name for p in tmp_path.iterdir()] == [f"{cache.cache_key(config)}.npz"]
@@ -50,7 +52,9 @@ def test_conv_model_round_trip(tmp_path, monkeypatch):
     )
     first = ae.trained(config, verbose=False)
     second = ae.trained(config, verbose=False)
-    assert not first.from_cache and second.from_cache and second.history == first.history
+    assert not first.from_cache
+    assert second.from_cache
+    assert second.history == first.history
     assert isinstance(second.model.encoder, ae.ConvEncoder)
     for a, b in zip(first.model.get_weights(), second.model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
@@ -90,7 +94,8 @@ def test_damaged_entry_is_reported_and_rebuilt(tmp_path, monkeypatch):
         path.write_bytes(damaged)
         with pytest.warns(UserWarning, match=rf"cache entry {path} is damaged .*retraining"):
             rebuilt = ae.trained(TINY, verbose=False)
-        assert not rebuilt.from_cache and rebuilt.history == good.history
+        assert not rebuilt.from_cache
+        assert rebuilt.history == good.history
         assert load_npz(path)["history"].shape == (20, 2)  # a sound entry again
     assert ae.trained(TINY, verbose=False).from_cache
 
@@ -145,7 +150,8 @@ def test_concurrent_writers_never_leave_a_damaged_entry(tmp_path, monkeypatch):
     assert all(int(out) >= 1 for out, _ in outputs)
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary files left
     entry = ae.trained(TINY, verbose=False)
-    assert entry.from_cache and entry.history == history
+    assert entry.from_cache
+    assert entry.history == history
 
 
 def test_entries_are_current_when_this_installation_would_use_them(tmp_path):
@@ -180,8 +186,10 @@ def test_listing_and_pruning_survive_the_entries_they_remove(tmp_path, meta):
     bad = tmp_path / "0123456789abcdef.npz"
     save_npz(bad, {"meta": np.array(json.dumps(meta))})
     [entry] = cache.entries(tmp_path)
-    assert entry.path == bad and not entry.current
-    assert cache.prune(tmp_path) == [bad] and not bad.exists()
+    assert entry.path == bad
+    assert not entry.current
+    assert cache.prune(tmp_path) == [bad]
+    assert not bad.exists()
 
 
 def test_an_entry_of_another_configuration_or_with_a_nan_weight_is_not_loaded(tmp_path):

@@ -56,5 +56,5 @@ def test_a_notebook_never_executed_is_an_error(tmp_path):
     nbformat.write(
         nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), tmp_path / "y.ipynb"
     )
-    with pytest.raises(ValueError, match="y.ipynb: no cell stores its execution times"):
+    with pytest.raises(ValueError, match=r"y\.ipynb: no cell stores its execution times"):
         chapter_times.seconds(tmp_path / "y.ipynb")

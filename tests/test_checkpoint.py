@@ -41,7 +41,7 @@ class InterruptedDataSet(ae.DataSet):
 
 
 @pytest.mark.parametrize(
-    "config, fast",
+    ("config", "fast"),
     [
         (CONFIG, False),
         pytest.param(
@@ -93,7 +93,8 @@ def test_divergence_keeps_the_last_good_checkpoint(mnist, tmp_path):
         )
     saved = load_npz(tmp_path / checkpoint.FILE_NAME)
     good = int(saved["history"][-1, 0])
-    assert good >= 2 and str(error.value).endswith(
+    assert good >= 2
+    assert str(error.value).endswith(
         f"at step {good + 1}; lower the learning rate or check the input data"
     )
     assert [p.name for p in tmp_path.iterdir()] == [checkpoint.FILE_NAME]  # no debris
@@ -132,7 +133,7 @@ def test_checkpoint_of_another_config_is_refused(mnist, tmp_path):
         fast=False,
     )
     other = ae.OriginalConfig(seed=4, learning_rate=0.02)
-    with pytest.raises(ValueError, match="another configuration .*learning_rate, seed"):
+    with pytest.raises(ValueError, match=r"another configuration .*learning_rate, seed"):
         ae.train(
             ae.Autoencoder(other),
             data,
@@ -145,7 +146,7 @@ def test_checkpoint_of_another_config_is_refused(mnist, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "kwargs, message",
+    ("kwargs", "message"),
     [
         (dict(checkpoint_every=5), "need a checkpoint_dir"),
         (dict(resume=True), "need a checkpoint_dir"),

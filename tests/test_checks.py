@@ -12,7 +12,8 @@ from ae_tutorial.checks import check_images, check_pixel_values, positive_int
 @pytest.mark.parametrize("value", [1, 7, np.int64(3), np.uint8(200)])
 def test_positive_int_accepts_positive_integers(value):
     got = positive_int("n", value)
-    assert got == value and type(got) is int
+    assert got == value
+    assert type(got) is int
 
 
 @pytest.mark.parametrize("value", [0, -2, 2.0, 2.5, "3", None, True, np.float32(4)])
@@ -26,11 +27,12 @@ def test_positive_int_refuses_the_rest_naming_it(value):
     "x", [np.zeros((2, 784), np.float32), np.zeros((5, 784), np.float64), tf.zeros((3, 784))]
 )
 def test_check_images_accepts_float_batches(x):
-    assert check_images(x, 784) is None and check_images(x) is None  # any width: None
+    assert check_images(x, 784) is None
+    assert check_images(x) is None
 
 
 @pytest.mark.parametrize(
-    "x, width, message",
+    ("x", "width", "message"),
     [
         (np.zeros((2, 784), np.uint8), 784, "x must be a float tensor .* got dtype uint8"),
         (np.zeros((2, 783), np.float32), 784, r"x must have shape \(batch, 784\), got \(2, 783\)"),
@@ -70,7 +72,7 @@ def test_check_pixel_values_accepts_pixels_in_0_1(images):
 
 
 @pytest.mark.parametrize(
-    "value, message",
+    ("value", "message"),
     [
         (np.nan, "NaN or infinite"),
         (-np.inf, "NaN or infinite"),
@@ -100,6 +102,7 @@ def test_all_finite():
 
     from ae_tutorial.checks import all_finite
 
-    assert all_finite([np.zeros(3), np.ones((2, 2))]) and all_finite([])
+    assert all_finite([np.zeros(3), np.ones((2, 2))])
+    assert all_finite([])
     assert not all_finite([np.zeros(3), np.array([1.0, np.nan])])
     assert not all_finite([np.array([np.inf])])

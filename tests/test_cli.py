@@ -118,8 +118,9 @@ def test_train_writes_weights_history_and_canvases(reference, foreign_stderr):
     assert history[-10:, 1].mean() < history[:10, 1].mean()
     for name in ("originals", "reconstructions"):
         image = imread(folder / f"{name}.png")
-        assert image.shape[:2] == (400, 400) and image.std() > 0.05  # a 4 x 4 canvas of digits
-    assert [w.shape for w in weights(folder)][0] == (784, 256)
+        assert image.shape[:2] == (400, 400)
+        assert image.std() > 0.05
+    assert weights(folder)[0].shape == (784, 256)
 
 
 @pytest.mark.slow
@@ -194,7 +195,7 @@ def test_help_explains_every_option(capsys):
 
 
 @pytest.mark.parametrize(
-    "args, code, expected",
+    ("args", "code", "expected"),
     [
         (["train", "--help"], 0, "--data-dir DIR"),
         (["train", "--steps", "0"], 2, "argument --steps: must be positive, got 0"),
@@ -216,7 +217,8 @@ def test_help_and_bad_options_answer_without_tensorflow(args, code, expected):
         if line.startswith("import time:")
     }
     messages = [line for line in done.stderr.splitlines() if not line.startswith("import time:")]
-    assert done.returncode == code and expected in done.stdout + "\n".join(messages)
+    assert done.returncode == code
+    assert expected in done.stdout + "\n".join(messages)
     assert len(messages) == (0 if code == 0 else 1)  # an error is one line
     assert "ae_tutorial.cli" in imported  # the listing is there to read
     assert not {m for m in imported if m.split(".")[0] in ("tensorflow", "keras")}
@@ -224,7 +226,7 @@ def test_help_and_bad_options_answer_without_tensorflow(args, code, expected):
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (["train", "--steps", "0"], "argument --steps: must be positive, got 0"),
         (["train", "--learning-rate", "fast"], "--learning-rate: expected a float, got 'fast'"),
@@ -239,13 +241,16 @@ def test_bad_option_is_one_line_and_exit_2(args, message, capsys):
     with pytest.raises(SystemExit) as exit:
         build_parser().parse_args(args)
     err = capsys.readouterr().err
-    assert exit.value.code == 2 and err.count("\n") == 1 and message in err
+    assert exit.value.code == 2
+    assert err.count("\n") == 1
+    assert message in err
 
 
 def test_errors_exit_1_with_one_line_and_no_traceback(tmp_path, capsys):
     assert main(["train", "--batch-size", "99999", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith(
+    assert err.count("\n") == 1, err
+    assert err.startswith(
         "python -m ae_tutorial train: error: batch_size must be an integer in 1..55000"
     ), err
 
@@ -299,7 +304,8 @@ def test_conv_with_normal_initial_weights_is_exit_1_naming_the_field(tmp_path, c
     args = ["train", "--architecture", "conv", "--initializer", "normal", "--out", str(tmp_path)]
     assert main(args) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith(
+    assert err.count("\n") == 1, err
+    assert err.startswith(
         "python -m ae_tutorial train: error: OriginalConfig.initializer must be 'glorot' "
         "for architecture 'conv'"
     ), err
@@ -313,7 +319,8 @@ def test_wrong_data_dir_is_exit_1_naming_the_missing_file(tmp_path, no_default_m
         == 1
     )
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith(
+    assert err.count("\n") == 1, err
+    assert err.startswith(
         f"python -m ae_tutorial train: error: {empty / 'train-images-idx3-ubyte.gz'}: missing"
     ), err
 

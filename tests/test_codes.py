@@ -7,7 +7,8 @@ def test_encode_in_batches_is_the_encoder():
     model = ae.Autoencoder(ae.OriginalConfig())
     images = np.random.default_rng(0).random((250, 784), dtype=np.float32)
     codes = ae.encode(model, images, batch_size=100)  # 100 + 100 + 50
-    assert codes.shape == (250, 128) and codes.dtype == np.float32
+    assert codes.shape == (250, 128)
+    assert codes.dtype == np.float32
     np.testing.assert_allclose(codes, np.asarray(model.encoder(images)), rtol=1e-5, atol=1e-6)
 
 

@@ -27,7 +27,7 @@ def test_frozen_and_comparable():
 
 
 @pytest.mark.parametrize(
-    "field, value",
+    ("field", "value"),
     [("num_steps", 0), ("batch_size", -1), ("num_hidden_2", 2.5), ("learning_rate", 0.0)],
 )
 def test_bad_values_name_the_field(field, value):
@@ -36,7 +36,7 @@ def test_bad_values_name_the_field(field, value):
 
 
 @pytest.mark.parametrize(
-    "field, value",
+    ("field", "value"),
     [
         ("initializer", "he"),
         ("optimizer", "sgd"),
@@ -78,7 +78,7 @@ def test_every_choice_is_accepted():
 
 
 @pytest.mark.parametrize(
-    "fields, message",
+    ("fields", "message"),
     [
         (dict(loss="bce", activation="linear"), r"loss 'bce' needs outputs in \(0, 1\)"),
         (dict(architecture="conv"), "initializer must be 'glorot' for architecture 'conv'"),
@@ -98,7 +98,7 @@ def test_fields_that_do_not_go_together_name_the_field(fields, message):
 
 
 @pytest.mark.parametrize(
-    "fields, output",
+    ("fields", "output"),
     [
         (dict(activation="linear"), "linear"),  # the linear autoencoder: every layer linear
         (dict(activation="relu"), "sigmoid"),
@@ -120,14 +120,15 @@ def test_numpy_integers_become_plain_ints():
     import numpy as np
 
     config = OriginalConfig(num_steps=np.int64(5), batch_size=np.int32(8))
-    assert type(config.num_steps) is int and type(config.batch_size) is int
+    assert type(config.num_steps) is int
+    assert type(config.batch_size) is int
     assert config == OriginalConfig(num_steps=5, batch_size=8)
     json.dumps(config.to_dict())  # the cache key's JSON takes it
 
 
 @pytest.mark.parametrize("seed", [-1, 1.5, True, "0"])
 def test_a_bad_seed_is_refused_by_name(seed):
-    with pytest.raises(ValueError, match="OriginalConfig.seed must be an integer >= 0"):
+    with pytest.raises(ValueError, match=r"OriginalConfig\.seed must be an integer >= 0"):
         OriginalConfig(seed=seed)
 
 

@@ -10,9 +10,12 @@ import ae_tutorial as ae
 
 def test_split_shapes_dtypes_and_range(mnist):
     for ds, n in ((mnist.train, 55_000), (mnist.validation, 5_000), (mnist.test, 10_000)):
-        assert ds.images.shape == (n, 784) and ds.images.dtype == np.float32
-        assert ds.labels.shape == (n,) and ds.num_examples == n
-        assert ds.images.min() == 0.0 and ds.images.max() == 1.0
+        assert ds.images.shape == (n, 784)
+        assert ds.images.dtype == np.float32
+        assert ds.labels.shape == (n,)
+        assert ds.num_examples == n
+        assert ds.images.min() == 0.0
+        assert ds.images.max() == 1.0
 
 
 def test_published_facts(mnist):
@@ -53,12 +56,14 @@ def test_pixels_scaled_as_tf1(mnist_dir, mnist):
     expected = np.multiply(raw.astype(np.float32), np.float32(1.0 / 255.0))  # TF1's DataSet
     np.testing.assert_array_equal(mnist.test.images, expected)
     np.testing.assert_array_equal(mnist.test.pixels, raw)  # the bytes, kept for the device
-    assert mnist.train.pixels.shape == (55_000, 784) and mnist.train.pixels.dtype == np.uint8
+    assert mnist.train.pixels.shape == (55_000, 784)
+    assert mnist.train.pixels.dtype == np.uint8
 
 
 def test_one_hot(mnist_dir):
     sets = ae.read_data_sets(mnist_dir, one_hot=True, validation_size=100)
-    assert sets.train.labels.shape == (59_900, 10) and sets.validation.num_examples == 100
+    assert sets.train.labels.shape == (59_900, 10)
+    assert sets.validation.num_examples == 100
     np.testing.assert_array_equal(sets.test.labels.argmax(1)[:3], [7, 2, 1])
     assert (sets.test.labels.sum(1) == 1).all()
 
@@ -67,7 +72,8 @@ def test_no_validation_set(mnist_dir, mnist):
     """``validation_size=0``: no validation set; train holds all 60,000, in the file's order
     (the default split's validation images, then its training images)."""
     sets = ae.read_data_sets(mnist_dir, validation_size=0)
-    assert sets.validation is None and sets.train.num_examples == 60_000
+    assert sets.validation is None
+    assert sets.train.num_examples == 60_000
     np.testing.assert_array_equal(sets.train.images[:5_000], mnist.validation.images)
     np.testing.assert_array_equal(sets.train.images[5_000:], mnist.train.images)
     np.testing.assert_array_equal(sets.train.pixels[5_000:], mnist.train.pixels)
@@ -109,7 +115,7 @@ class TF1DataSet:
         return self._images[start : self._index_in_epoch]
 
 
-@pytest.mark.parametrize("n, batch_size", [(10, 3), (10, 5), (10, 10), (7, 4)])
+@pytest.mark.parametrize(("n", "batch_size"), [(10, 3), (10, 5), (10, 10), (7, 4)])
 def test_next_batch_matches_tf1(n, batch_size):
     images = np.arange(n)[:, None] * np.ones((1, 2), np.int64)  # row i holds i
     ours, ref = ae.DataSet(images, np.arange(n), seed=5), TF1DataSet(images, seed=5)
@@ -153,7 +159,7 @@ def test_bad_arrays():
 
 
 @pytest.mark.parametrize(
-    "value, message",
+    ("value", "message"),
     [
         (np.nan, "NaN or infinite"),
         (np.inf, "NaN or infinite"),

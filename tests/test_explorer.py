@@ -17,7 +17,9 @@ def coordinates(z, side=4, limit=LIMIT):
     """A decoder whose image spells its input: the top half is z1's, the bottom half z2's place
     in [-limit, limit], as a gray level in [0, 1]."""
     z = np.asarray(z)
-    assert z.dtype == np.float32 and z.ndim == 2 and z.shape[1] == 2
+    assert z.dtype == np.float32
+    assert z.ndim == 2
+    assert z.shape[1] == 2
     place = (z + limit) / (2 * limit)
     half = side * side // 2
     return np.concatenate([np.repeat(place[:, :1], half, 1), np.repeat(place[:, 1:], half, 1)], 1)
@@ -52,7 +54,8 @@ def test_the_sprite_decodes_back_to_the_grid_within_the_quantisation():
     for levels in (16, 256):
         explorer = ae.latent_explorer(blobs, codes, labels, steps=9, levels=levels)
         sheet, _ = sprite(explorer)
-        assert sheet.shape == (9 * 28, 9 * 28) and sheet.dtype == np.uint8
+        assert sheet.shape == (9 * 28, 9 * 28)
+        assert sheet.dtype == np.uint8
         tiles = sheet.reshape(9, 28, 9, 28).transpose(0, 2, 1, 3).reshape(9, 9, 784) / 255
         np.testing.assert_allclose(explorer.tiles, blobs(_grid_codes(explorer)).reshape(9, 9, -1))
         np.testing.assert_allclose(tiles, explorer.tiles, atol=0.5 / (levels - 1) + 0.5 / 255)
@@ -75,7 +78,8 @@ def test_tile_i_j_is_the_decoding_of_z1_from_the_left_and_z2_from_the_bottom():
             z1, z2 = explorer.grid[j], explorer.grid[steps - 1 - i]
             np.testing.assert_allclose(tile[:2], (z1 + LIMIT) / (2 * LIMIT), atol=0.5 / 255)
             np.testing.assert_allclose(tile[2:], (z2 + LIMIT) / (2 * LIMIT), atol=0.5 / 255)
-    assert data(explorer)["side"] == 4 and data(explorer)["steps"] == steps
+    assert data(explorer)["side"] == 4
+    assert data(explorer)["steps"] == steps
 
 
 def test_the_codes_are_embedded_with_their_labels_and_those_outside_left_out():
@@ -84,9 +88,11 @@ def test_the_codes_are_embedded_with_their_labels_and_those_outside_left_out():
     explorer = ae.latent_explorer(blobs, codes, labels, steps=3)
     d = data(explorer)
     points = np.frombuffer(base64.b64decode(d["points"]), np.uint8).reshape(-1, 3)
-    assert explorer.shown == 3 and len(points) == 3
+    assert explorer.shown == 3
+    assert len(points) == 3
     np.testing.assert_allclose(points[:, :2] / 255 * 6 - 3, codes[:3], atol=3 / 255)
-    assert d["classes"] == ["1", "3", "7"] and list(points[:, 2]) == [2, 1, 2]
+    assert d["classes"] == ["1", "3", "7"]
+    assert list(points[:, 2]) == [2, 1, 2]
     assert d["colors"] == list(PALETTE[:3])
     legend = "".join(
         f'<li><span style="background:{color}"></span>{name}</li>'
@@ -107,7 +113,8 @@ def test_the_html_stays_small_and_holds_the_sprite_once():
 def test_the_same_inputs_give_the_same_bytes():
     codes, labels = codes_and_labels()
     first, second = (ae.latent_explorer(blobs, codes, labels, steps=5) for _ in range(2))
-    assert first.html == second.html and repr(first) == repr(second)
+    assert first.html == second.html
+    assert repr(first) == repr(second)
     assert first._repr_html_() == first.html
     assert repr(first) == f"LatentExplorer(5 x 5 grid, {first.shown} codes, {first.size:,} bytes)"
     _, png = sprite(first)  # no time stamp or text chunk: only IHDR, IDAT and IEND
@@ -126,7 +133,8 @@ def test_several_figures_on_a_page_share_no_id_or_global():
     explorer = ae.latent_explorer(blobs, *codes_and_labels(), steps=3)
     assert " id=" not in explorer.html  # found through its own script tag or its data key
     script = re.search(r"<script>(.*)</script>", explorer.html, re.DOTALL).group(1).strip()
-    assert script.startswith("(() => {") and script.endswith("})();")  # nothing global
+    assert script.startswith("(() => {")
+    assert script.endswith("})();")
     assert f'aria-label="Scatter of {explorer.shown} of 500 codes' in explorer.html
 
 

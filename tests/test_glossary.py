@@ -205,7 +205,8 @@ def test_every_term_role_names_a_glossary_term(entries):
 
 def test_the_forms_and_phrases_name_glossary_terms(entries):
     names = {name for entry in entries for name in entry}
-    assert set(FORMS) <= names and set(NOT_THE_TERM) <= names
+    assert set(FORMS) <= names
+    assert set(NOT_THE_TERM) <= names
 
 
 # The check itself, on small texts: it can fail, and it skips what is not prose.
@@ -246,7 +247,8 @@ def test_an_unlinked_first_use_fails_and_is_located():
     )
     assert len(problems) == 1
     assert problems[0].startswith("x.ipynb cell 2: the first use of the term 'minibatch'")
-    assert "'minibatches'" in problems[0] and "Each minibatches its own" in problems[0]
+    assert "'minibatches'" in problems[0]
+    assert "Each minibatches its own" in problems[0]
 
 
 def test_a_linked_first_use_passes_and_later_uses_need_no_link():
@@ -270,9 +272,11 @@ def test_uses_in_code_headings_maths_and_other_roles_are_not_uses():
 
 def test_the_longer_term_wins_and_each_term_is_checked_on_its_own():
     problems = unlinked_first_uses([("c", "A {term}`dead unit` and then a unit.")], SAMPLE)
-    assert len(problems) == 1 and "'unit'" in problems[0]
+    assert len(problems) == 1
+    assert "'unit'" in problems[0]
     problems = unlinked_first_uses([("c", "Two dead units.")], SAMPLE)
-    assert len(problems) == 1 and "term 'dead unit'" in problems[0]
+    assert len(problems) == 1
+    assert "term 'dead unit'" in problems[0]
 
 
 def test_forms_and_phrases_of_the_real_glossary(entries):

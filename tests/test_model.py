@@ -50,7 +50,8 @@ def test_parameter_count_and_shapes(model):
         (256, 784),
         (784,),
     ]
-    assert model.encoder.count_params() == 233_856 and model.decoder.count_params() == 234_512
+    assert model.encoder.count_params() == 233_856
+    assert model.decoder.count_params() == 234_512
 
 
 def test_forward_matches_numpy(model, mnist):
@@ -65,7 +66,8 @@ def test_forward_matches_numpy(model, mnist):
 
 def test_initial_weights_are_standard_normal(model):
     flat = np.concatenate([w.ravel() for w in model.get_weights()])
-    assert abs(flat.mean()) < 0.01 and abs(flat.std() - 1.0) < 0.01
+    assert abs(flat.mean()) < 0.01
+    assert abs(flat.std() - 1.0) < 0.01
     biases = np.concatenate(model.get_weights()[1::2])
     assert abs(biases.std() - 1.0) < 0.1  # biases are N(0, 1) too, not zeros
 
@@ -78,7 +80,7 @@ def test_seed_decides_the_weights(model):
 
 
 @pytest.mark.parametrize(
-    "x, message",
+    ("x", "message"),
     [
         (np.zeros((2, 783), np.float32), r"shape \(batch, 784\), got \(2, 783\)"),
         (np.zeros((784,), np.float32), r"shape \(batch, 784\), got \(784,\)"),
@@ -96,7 +98,8 @@ def test_glorot_variant_uses_keras_defaults():
     weights = ae.Autoencoder(ae.OriginalConfig(initializer="glorot")).get_weights()
     for w, b in zip(weights[::2], weights[1::2], strict=True):
         limit = np.sqrt(6.0 / sum(w.shape))  # GlorotUniform's bound
-        assert np.abs(w).max() <= limit and np.abs(w).max() > 0.9 * limit
+        assert np.abs(w).max() <= limit
+        assert np.abs(w).max() > 0.9 * limit
         assert abs(w.std() - limit / np.sqrt(3)) < 0.02 * limit  # uniform's std
         assert not b.any()
     again = ae.Autoencoder(ae.OriginalConfig(initializer="glorot")).get_weights()
@@ -127,7 +130,7 @@ def test_linear_autoencoder_is_affine(mnist):
     """f(a x + b y) = a f(x) + b f(y) + (1 - a - b) f(0): a linear map plus a constant."""
     model = ae.Autoencoder(ae.OriginalConfig(activation="linear", initializer="glorot"))
     x, y = (mnist.test.images[i : i + 16].astype(np.float64) for i in (0, 16))
-    f = lambda v: np.asarray(model(v.astype(np.float32)), np.float64)  # noqa: E731
+    f = lambda v: np.asarray(model(v.astype(np.float32)), np.float64)
     a, b = 0.3, 0.5
     np.testing.assert_allclose(
         f(a * x + b * y), a * f(x) + b * f(y) + (1 - a - b) * f(0 * x), atol=1e-4
@@ -147,7 +150,7 @@ def conv_model():
 
 
 @pytest.mark.parametrize(
-    "code_size, encoder, decoder",
+    ("code_size", "encoder", "decoder"),
     [
         (128, 160 + 4_640 + 200_832, 202_272 + 4_624 + 145),
         (16, 160 + 4_640 + 25_104, 26_656 + 4_624 + 145),
@@ -156,7 +159,8 @@ def conv_model():
 def test_conv_parameter_count_and_shapes(code_size, encoder, decoder):
     """3 x 3 kernels: 1 -> 16 -> 32 channels, 1568 -> code; the decoder mirrors them."""
     model = ae.Autoencoder(conv_config(code_size))
-    assert isinstance(model.encoder, ae.ConvEncoder) and isinstance(model.decoder, ae.ConvDecoder)
+    assert isinstance(model.encoder, ae.ConvEncoder)
+    assert isinstance(model.decoder, ae.ConvDecoder)
     assert (model.encoder.count_params(), model.decoder.count_params()) == (encoder, decoder)
     assert model.count_params() == encoder + decoder
     assert [tuple(w.shape) for w in model.get_weights()] == [
@@ -174,7 +178,8 @@ def test_conv_parameter_count_and_shapes(code_size, encoder, decoder):
         (1,),
     ]
     x = np.zeros((3, 784), np.float32)
-    assert model.encoder(x).shape == (3, code_size) and model(x).shape == (3, 784)
+    assert model.encoder(x).shape == (3, code_size)
+    assert model(x).shape == (3, 784)
 
 
 def test_wide_conv_has_twice_the_filters():
@@ -197,7 +202,8 @@ def test_wide_conv_has_twice_the_filters():
         (1,),
     ]
     x = np.zeros((3, 784), np.float32)
-    assert model.encoder(x).shape == (3, 16) and model(x).shape == (3, 784)
+    assert model.encoder(x).shape == (3, 16)
+    assert model(x).shape == (3, 784)
 
 
 def test_conv_forward_matches_tensorflows_own_ops(conv_model, mnist):
@@ -223,7 +229,8 @@ def test_conv_weights_are_glorot_and_seeded(conv_model):
     for w, b in zip(weights[::2], weights[1::2], strict=True):
         receptive = np.prod(w.shape[:-2]) if w.ndim == 4 else 1
         limit = np.sqrt(6.0 / (receptive * (w.shape[-2] + w.shape[-1])))  # GlorotUniform's
-        assert limit * 0.8 < np.abs(w).max() <= limit and not b.any()
+        assert limit * 0.8 < np.abs(w).max() <= limit
+        assert not b.any()
     again = ae.Autoencoder(conv_config()).get_weights()
     other = ae.Autoencoder(conv_config(seed=1)).get_weights()
     assert all(np.array_equal(a, b) for a, b in zip(weights, again, strict=True))
@@ -231,20 +238,24 @@ def test_conv_weights_are_glorot_and_seeded(conv_model):
 
 
 @pytest.mark.parametrize(
-    "activation, low, high", [("sigmoid", 0, 1), ("relu", 0, np.inf), ("linear", -np.inf, np.inf)]
+    ("activation", "low", "high"),
+    [("sigmoid", 0, 1), ("relu", 0, np.inf), ("linear", -np.inf, np.inf)],
 )
 def test_conv_code_takes_the_configured_activation(mnist, activation, low, high):
     model = ae.Autoencoder(conv_config(activation=activation))
     z = np.asarray(model.encoder(mnist.test.images[:64]))
     x_hat = np.asarray(model(mnist.test.images[:64]))
-    assert low <= z.min() and z.max() <= high and x_hat.min() >= 0 and x_hat.max() <= 1
+    assert low <= z.min()
+    assert z.max() <= high
+    assert x_hat.min() >= 0
+    assert x_hat.max() <= 1
     if activation == "linear":
         assert z.min() < 0  # not a ReLU or σ in disguise
     assert model.encoder.stack[-1].activation.__name__ == activation
 
 
 @pytest.mark.parametrize(
-    "x, message",
+    ("x", "message"),
     [
         (np.zeros((2, 783), np.float32), r"encoder input must have shape \(batch, 784\)"),
         (np.full((2, 784), 255.0, np.float32), r"values from 255.0 to 255.0; pixels must be in"),

@@ -19,9 +19,11 @@ def test_mask_zeroes_the_requested_fraction():
 def test_gaussian_adds_noise_of_that_stddev_and_clips():
     x = np.full((256, 784), 0.5, np.float32)
     noisy = ae.Corruption("gaussian", 0.1, seed=1)(x).numpy()
-    assert abs((noisy - x).std() - 0.1) < 0.002 and abs((noisy - x).mean()) < 0.002
+    assert abs((noisy - x).std() - 0.1) < 0.002
+    assert abs((noisy - x).mean()) < 0.002
     clipped = ae.Corruption("gaussian", 2.0, seed=1)(x).numpy()
-    assert clipped.min() == 0.0 and clipped.max() == 1.0
+    assert clipped.min() == 0.0
+    assert clipped.max() == 1.0
 
 
 def test_each_call_draws_new_noise_and_a_seed_repeats_it():
@@ -33,7 +35,7 @@ def test_each_call_draws_new_noise_and_a_seed_repeats_it():
     np.testing.assert_array_equal(first, graph(X).numpy())  # eager == tf.function
 
 
-@pytest.mark.parametrize("kind, level", [("salt", 0.1), ("mask", 1.0), ("gaussian", -1.0)])
+@pytest.mark.parametrize(("kind", "level"), [("salt", 0.1), ("mask", 1.0), ("gaussian", -1.0)])
 def test_bad_noise_is_refused(kind, level):
     with pytest.raises(ValueError, match="noise"):
         ae.Corruption(kind, level)

@@ -57,12 +57,12 @@ def test_config_round_trip_and_validation():
     clone = ae.RMSProp.from_config(opt.get_config())
     assert (clone.rho, clone.epsilon) == (0.8, 1e-10)
     assert float(clone.learning_rate) == pytest.approx(0.02)
-    with pytest.raises(ValueError, match="rho=1.5"):
+    with pytest.raises(ValueError, match=r"rho=1\.5"):
         ae.RMSProp(rho=1.5)
 
 
 @pytest.mark.parametrize(
-    "name, cls",
+    ("name", "cls"),
     [
         ("rmsprop", ae.RMSProp),
         ("keras_rmsprop", keras.optimizers.RMSprop),

@@ -151,7 +151,8 @@ def test_the_original_is_the_published_file():
 def test_the_checked_stretch_is_the_graph_and_the_training_loop():
     stretch = _headers(_original_stretch(ORIGINAL.read_text()))
     assert stretch[0] == "X = tf.placeholder('float', [None, num_input])"
-    assert "def encoder(x):" in stretch and "def decoder(x):" in stretch
+    assert "def encoder(x):" in stretch
+    assert "def decoder(x):" in stretch
     assert "with tf.Session() as sess:" in stretch
     assert "for i in range(1, num_steps + 1):" in stretch
     assert stretch[-1] == "print('Step %i: Minibatch Loss: %f' % (i, l))"
@@ -207,7 +208,7 @@ def test_the_program_takes_each_hyperparameter_from_the_config_field_of_its_name
 
 # The comparison can fail: one changed token in a copy of reference.py's text is found.
 @pytest.mark.parametrize(
-    "old, new",
+    ("old", "new"),
     [
         ("tf.pow(y_true - y_pred, 2)", "tf.pow(y_true + y_pred, 2)"),  # an operator
         ("i % display_step == 0 or i == 1", "i % display_step == 0 and i == 1"),  # or -> and

@@ -24,10 +24,12 @@ def test_canvas_is_the_original_layout():
 def test_figures():
     images = np.random.default_rng(1).random((16, 784))
     fig = ae.plot_canvas(images, 4, title="Reconstructed Images")
-    assert isinstance(fig, Figure) and fig.axes[0].get_title() == "Reconstructed Images"
+    assert isinstance(fig, Figure)
+    assert fig.axes[0].get_title() == "Reconstructed Images"
     assert fig.axes[0].images[0].get_array().shape == (112, 112)
     fig = ae.plot_reconstructions(images[:10], images[:10])
-    assert isinstance(fig, Figure) and len(fig.axes) == 20
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 20
     fig = ae.plot_loss([(1, 0.4), (2, 0.3)], reference=[(1, 0.44)])
     assert [line.get_label() for line in fig.axes[0].lines] == ["ae_tutorial", "the original"]
     with pytest.raises(ValueError, match="one \\(k, 784\\) shape"):
@@ -45,7 +47,7 @@ def test_canvases_side_by_side_with_labels():
     for ax in fig.axes:  # each tile's label in its top-left corner, row by row
         assert [t.get_text() for t in ax.texts] == [str(d) for d in labels]
         assert ax.texts[5].get_position() == (28 * 1 + 1.5, 28 * 1 + 1.5)
-    with pytest.raises(ValueError, match="need 16 labels .* got 15"):
+    with pytest.raises(ValueError, match=r"need 16 labels .* got 15"):
         ae.plot_canvas(images, 4, labels=labels[:15])
 
 
@@ -54,7 +56,8 @@ def test_plot_codes_2d_draws_every_point_in_its_panel():
     labels = np.repeat(np.arange(10), 5)
     projections = {"PCA": rng.random((50, 2)), "t-SNE": rng.random((50, 2))}
     fig = ae.plot_codes_2d(projections, labels)
-    assert len(fig.axes) == 2 and [ax.get_title() for ax in fig.axes] == ["PCA", "t-SNE"]
+    assert len(fig.axes) == 2
+    assert [ax.get_title() for ax in fig.axes] == ["PCA", "t-SNE"]
     for ax, points in zip(fig.axes, projections.values(), strict=True):
         np.testing.assert_array_equal(ax.collections[0].get_offsets(), points)
         np.testing.assert_array_equal(ax.collections[0].get_array(), labels)

@@ -97,4 +97,5 @@ def test_the_scan_sees_numbers_and_skips_code():
         "0.08",
         "0.09",
     ]
-    assert "0.4383" in printed_losses() and "0.057672" in printed_losses()
+    assert "0.4383" in printed_losses()
+    assert "0.057672" in printed_losses()

@@ -22,7 +22,8 @@ def test_printed_losses_are_the_original_schedule():
 def test_printed_losses_are_what_percent_f_prints():
     """Each loss is a number that ``"%f"`` prints: six decimals, as the original's lines."""
     for _, loss in ae.TF1_PRINTED_LOSSES:
-        assert float(f"{loss:f}") == loss and 0 < loss < 1
+        assert float(f"{loss:f}") == loss
+        assert 0 < loss < 1
 
 
 def test_printed_losses_lie_in_the_band_of_the_original_program():
@@ -44,7 +45,8 @@ def test_tf1_graph_runs_without_leaving_eager_mode(mnist):
     weights = ae.Autoencoder(ae.OriginalConfig(seed=2)).get_weights()
     losses, trained = ae.tf1_losses(weights, [mnist.test.images[:64]] * 3)
     assert tf.executing_eagerly()
-    assert losses.shape == (3,) and losses.dtype == np.float32
+    assert losses.shape == (3,)
+    assert losses.dtype == np.float32
     assert [w.shape for w in trained] == [w.shape for w in weights]
     assert not np.array_equal(trained[0], weights[0])  # the optimiser moved the weights
     # the loss at step 1 is the untrained network's, before any update
@@ -61,7 +63,9 @@ def test_run_seed_draws_its_own_normal_weights_and_prints_the_seed_lines(mnist_d
         f"Step {i}: Minibatch Loss: {run.losses[i - 1]:f}" for i in (1, 2, 4)
     ]
     flat = np.concatenate([w.ravel() for w in run.initial_weights])
-    assert flat.size == 468_368 and abs(flat.mean()) < 0.01 and abs(flat.std() - 1) < 0.01
+    assert flat.size == 468_368
+    assert abs(flat.mean()) < 0.01
+    assert abs(flat.std() - 1) < 0.01
     again = ae.run_original(ae.read_data_sets(mnist_dir, seed=5), config, verbose=False)
     for a, b in zip(run.initial_weights, again.initial_weights, strict=True):
         np.testing.assert_array_equal(a, b)

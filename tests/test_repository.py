@@ -43,7 +43,8 @@ def readme_problems(root):
 
 def test_config_names_a_github_repository():
     url, branch = add_install_cell.repository(ROOT)
-    assert set_repository.owner_repo(url) and branch
+    assert set_repository.owner_repo(url)
+    assert branch
 
 
 def test_every_notebook_of_the_book_starts_with_the_install_cell():
@@ -96,10 +97,12 @@ def test_set_repository_rewrites_every_copy(copy_of_the_repository):
     assert add_install_cell.main(["--check"], root=root) == 0
     assert 'git+https://github.com/Someone/fork@dev"' in add_install_cell.install_source(root)
     problems, found = readme_problems(root)
-    assert not problems and all(found.values())
+    assert not problems
+    assert all(found.values())
     readme = (root / "README.md").read_text()
     assert "https://someone.github.io/fork/" in readme
-    assert "github/Someone/fork/blob/dev/book/" in readme and "gh/Someone/fork/dev?" in readme
+    assert "github/Someone/fork/blob/dev/book/" in readme
+    assert "gh/Someone/fork/dev?" in readme
     assert add_install_cell.main([], root=root) == 0  # idempotent: a second run changes nothing
 
 
@@ -134,7 +137,8 @@ def test_add_install_cell_updates_a_copied_stale_cell_in_place(tmp_path):
     source = add_install_cell.install_source(ROOT)
     assert add_install_cell.update(path, source)
     cells = nbformat.read(path, as_version=4).cells
-    assert cells[0].id == "copied-cell" and add_install_cell.is_current(cells[0], source)
+    assert cells[0].id == "copied-cell"
+    assert add_install_cell.is_current(cells[0], source)
     assert sum(add_install_cell.is_install_cell(c) for c in cells) == 1
 
 

@@ -37,6 +37,7 @@ def test_trained_draws_its_network_from_the_shifted_seed(monkeypatch, tmp_path):
     assert ae.cache.entry_path(ae.OriginalConfig(**{**config.to_dict(), "seed": 5})).exists()
     monkeypatch.setenv(seeds.SEED_SHIFT_VAR, "0")
     own = ae.trained(config, verbose=False)
-    assert own.model.config.seed == 0 and not own.from_cache
+    assert own.model.config.seed == 0
+    assert not own.from_cache
     first = [w.copy() for w in own.model.get_weights()]
     assert any((a != b).any() for a, b in zip(first, shifted.model.get_weights(), strict=True))

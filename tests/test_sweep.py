@@ -35,19 +35,22 @@ def test_a_tiny_sweep_stores_a_row_per_run_and_resumes(tmp_path, client):
     lines = []
     rows = sweep.sweep(RUNS, path, client, num_steps=3, log=lines.append)
     stored = sweep.read_rows(path)
-    assert rows and sorted((r["name"], r["seed"]) for r in stored) == [
+    assert rows
+    assert sorted((r["name"], r["seed"]) for r in stored) == [
         ("glorot", "1"),
         ("original", "1"),
     ]
     for row in stored:
         assert list(row) == list(sweep.COLUMNS)
-        assert row["num_steps"] == "3" and 0 < float(row["test_mse"]) < 1
+        assert row["num_steps"] == "3"
+        assert 0 < float(row["test_mse"]) < 1
     assert lines[0] == "0 runs stored, 2 to go"
     assert not list(tmp_path.glob("*.tmp"))  # the temporary file was renamed into place
     # Again: both runs are stored, so nothing is submitted and the file is unchanged.
     before, again = path.read_text(), []
     sweep.sweep(RUNS, path, client, num_steps=3, log=again.append)
-    assert again == ["2 runs stored, 0 to go"] and path.read_text() == before
+    assert again == ["2 runs stored, 0 to go"]
+    assert path.read_text() == before
 
 
 def test_pending_skips_stored_runs():
@@ -72,7 +75,8 @@ def test_every_sweep_configuration_is_valid():
 def test_a_linear_autoencoder_is_scored_by_its_unclipped_mse():
     fields = sweep.SWEEPS["code_size"]["linear_2"]
     row = sweep.train_one("linear_2", 1, fields, num_steps=2)
-    assert row["num_steps"] == 2 and 0 < float(row["test_mse"]) < 1
+    assert row["num_steps"] == 2
+    assert 0 < float(row["test_mse"]) < 1
 
 
 @pytest.mark.parametrize("text", ["1,1", "2-1", "x", "1-", "-1", "", "1,,2"])
@@ -97,7 +101,8 @@ def test_stored_rows_are_read_with_or_without_a_bom(tmp_path):
     for prefix in ("", "\ufeff"):
         path.write_text(f"{prefix}{HEADER}\n{GOOD_ROW}\n", encoding="utf-8")
         [row] = sweep.read_rows(path)
-        assert row["test_mse"] == "0.045394" and row["seed"] == "1"
+        assert row["test_mse"] == "0.045394"
+        assert row["seed"] == "1"
 
 
 @pytest.mark.parametrize(

@@ -16,16 +16,18 @@ def test_read_sweep_groups_by_name_in_seed_order(tmp_path):
     path.write_text("name,seed,test_mse\nb,2,0.5\nb,1,0.25\na,1,0.125\n")
     runs = ae.read_sweep(path)
     assert list(runs) == ["b", "a"]
-    assert runs["b"].tolist() == [0.25, 0.5] and runs["a"].tolist() == [0.125]
+    assert runs["b"].tolist() == [0.25, 0.5]
+    assert runs["a"].tolist() == [0.125]
 
 
 def test_read_sweep_reads_the_stored_variants():
     runs = ae.read_sweep(ROOT / "book" / "data" / "sweep_variants.csv")
-    assert "original" in runs and all(0 < v.min() and v.max() < 1 for v in runs.values())
+    assert "original" in runs
+    assert all(0 < v.min() and v.max() < 1 for v in runs.values())
 
 
 @pytest.mark.parametrize(
-    "text, message",
+    ("text", "message"),
     [
         ("name,seed\nb,1\n", "no column test_mse"),
         ("name,seed,test_mse\nb,1,x\n", "line 2: seed '1' or test_mse 'x' is not a number"),
@@ -64,5 +66,5 @@ def test_prediction_interval_covers_as_promised():
     ("values", "level"), [([1.0], 0.99), ([1.0, np.nan], 0.99), ([[1.0, 2.0]], 0.99), ([1, 2], 1.0)]
 )
 def test_prediction_interval_refuses_bad_input(values, level):
-    with pytest.raises(ValueError, match="values|level"):
+    with pytest.raises(ValueError, match=r"values|level"):
         ae.prediction_interval(values, level)

@@ -94,7 +94,7 @@ def test_any_next_batch_object_works(mnist_dir):
 
 
 @pytest.mark.parametrize(
-    "kwargs, message",
+    ("kwargs", "message"),
     [
         ({"num_steps": 0}, "num_steps must be a positive integer, got 0"),
         ({"num_steps": -5}, "num_steps must be a positive integer, got -5"),
@@ -116,7 +116,7 @@ def test_batch_larger_than_dataset():
 @pytest.mark.parametrize("fast", [pytest.param(True, marks=pytest.mark.slow), False])
 def test_nan_loss_names_the_step(fresh_mnist, fast):
     config = ae.OriginalConfig(seed=3, learning_rate=1e39)  # absurd: infinity in float32
-    with pytest.raises(FloatingPointError, match="^the loss became nan at step 2; "):
+    with pytest.raises(FloatingPointError, match=r"^the loss became nan at step 2; "):
         ae.train(
             ae.Autoencoder(config), fresh_mnist.test, config, num_steps=5, verbose=False, fast=fast
         )
@@ -149,7 +149,7 @@ def test_nan_in_a_batch_stops_training_naming_its_step(fresh_mnist):
 
 
 @pytest.mark.parametrize(
-    "every, start, ends",
+    ("every", "start", "ends"),
     [
         (None, 0, [1, 20, 40, 60, 80, 100]),
         (30, 0, [1, 20, 30, 40, 60, 80, 90, 100]),
@@ -224,7 +224,8 @@ def test_a_linear_model_trains_eagerly_with_its_unbounded_loss(mnist):
     before = model.get_weights()[0]
     step = ae.make_train_step(model, optimizer, loss=ae.make_loss(config))
     losses = [float(step(x)) for _ in range(3)]
-    assert losses[-1] < losses[0] and not np.array_equal(model.get_weights()[0], before)
+    assert losses[-1] < losses[0]
+    assert not np.array_equal(model.get_weights()[0], before)
 
 
 @pytest.mark.slow
@@ -370,7 +371,8 @@ def test_retracing_filter_is_there_during_train_only(fresh_mnist):
         fast=False,
         callback=lambda step, _: during.append(len(ours(logger))),
     )
-    assert during == [1, 1] and logger.filters == before
+    assert during == [1, 1]
+    assert logger.filters == before
     config = ae.OriginalConfig(seed=3, learning_rate=1e39)
     with pytest.raises(FloatingPointError):
         ae.train(

@@ -35,7 +35,8 @@ def test_outputs_and_shapes():
     vae = ae.VAE(latent_dim=3, hidden=16)
     out = vae(_images(5))
     assert set(out) == {"reconstruction", "logits", "mean", "log_var", "z"}
-    assert tuple(out["reconstruction"].shape) == (5, 784) and tuple(out["z"].shape) == (5, 3)
+    assert tuple(out["reconstruction"].shape) == (5, 784)
+    assert tuple(out["z"].shape) == (5, 3)
     probs = np.asarray(out["reconstruction"])
     assert np.all((probs > 0) & (probs < 1))
 
@@ -86,7 +87,8 @@ def test_bad_arguments_are_named(kwargs, named):
 def test_vae_predict_decodes_the_mean():
     vae, x = ae.VAE(latent_dim=2, hidden=16), _images(7)
     got = ae.vae_predict(vae, x, batch_size=3)
-    assert got["mean"].shape == (7, 2) and got["log_var"].shape == (7, 2)
+    assert got["mean"].shape == (7, 2)
+    assert got["log_var"].shape == (7, 2)
     np.testing.assert_allclose(
         got["reconstruction"], np.asarray(vae.decode(got["mean"])), rtol=1e-5, atol=1e-6
     )
@@ -96,9 +98,11 @@ def test_negative_elbo_sums_the_terms_and_keeps_the_reduction():
     vae = ae.VAE(latent_dim=2, hidden=16, reduction="mean")
     x = _images(6)
     scores = ae.negative_elbo(vae, x, samples=50, batch_size=4)
-    assert scores.shape == (6,) and vae.reduction == "mean"
+    assert scores.shape == (6,)
+    assert vae.reduction == "mean"
     mean_scores = ae.negative_elbo(vae, x, samples=1)
-    assert np.all(scores > 784 * 0.3) and np.all(np.abs(scores - mean_scores) < 0.1 * scores)
+    assert np.all(scores > 784 * 0.3)
+    assert np.all(np.abs(scores - mean_scores) < 0.1 * scores)
     np.testing.assert_array_equal(scores, ae.negative_elbo(vae, x, samples=50, batch_size=4))
     vae(x)  # the model's own noise moves on; the scores do not
     np.testing.assert_array_equal(scores, ae.negative_elbo(vae, x, samples=50, batch_size=4))
@@ -111,13 +115,15 @@ def test_trained_vae_is_cached(tmp_path, monkeypatch, mnist):
     monkeypatch.setenv("AE_TUTORIAL_CACHE", str(tmp_path))
     x = mnist.train.images[:1024]
     first = ae.trained_vae(x, latent_dim=2, hidden=32, epochs=2, batch_size=128)
-    assert not first.from_cache and set(first.history) == {"loss", "reconstruction", "kl"}
+    assert not first.from_cache
+    assert set(first.history) == {"loss", "reconstruction", "kl"}
     h = first.history
     np.testing.assert_allclose(np.add(h["reconstruction"], h["kl"]), h["loss"], rtol=1e-4)
     assert len(list((tmp_path / "vae").glob("*.npz"))) == 1
     assert not ae.cache.entries(tmp_path)  # the weight cache's listing does not see it
     again = ae.trained_vae(x, latent_dim=2, hidden=32, epochs=2, batch_size=128)
-    assert again.from_cache and again.history == first.history
+    assert again.from_cache
+    assert again.history == first.history
     for a, b in zip(again.model.get_weights(), first.model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     other = ae.trained_vae(x, latent_dim=2, hidden=32, epochs=2, batch_size=128, seed=1)
@@ -151,7 +157,8 @@ def test_trains_on_each_backend(backend):
     for key in ("loss", "reconstruction", "kl"):
         assert np.all(np.isfinite(result[key])), (key, result[key])
     loss = np.array(result["loss"])
-    assert loss[-1] < 0.8 * loss[0] and loss[-1] < 250, loss  # it learns (not: every epoch)
+    assert loss[-1] < 0.8 * loss[0], loss  # it learns (not: every epoch)
+    assert loss[-1] < 250, loss
 
 
 BAD_IMAGES = [
@@ -197,7 +204,8 @@ def test_a_damaged_or_misnamed_vae_entry_is_retrained(tmp_path, monkeypatch):
     path.write_bytes(path.read_bytes()[:-50])  # truncated: its digest no longer matches
     with pytest.warns(UserWarning, match="is damaged"):
         again = ae.trained_vae(x, **settings)
-    assert not again.from_cache and again.history == first.history  # rebuilt, same bits
+    assert not again.from_cache
+    assert again.history == first.history
     other = ae.trained_vae(x, **{**settings, "hidden": 8})
     [other_path] = set((tmp_path / "vae").glob("*.npz")) - {path}
     other_path.write_bytes(path.read_bytes())  # another entry's file under this name
