@@ -31,6 +31,7 @@ _HOME = {
     "Encoder": "model",
     "ConvEncoder": "conv",
     "ConvDecoder": "conv",
+    "multiply_adds": "conv",
     "ORIGINAL_NAMES": "model",
     "LAYER_NAMES": "model",
     "RMSProp": "optim",

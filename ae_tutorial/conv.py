@@ -8,6 +8,7 @@ Glorot-uniform and biases zero (Keras' defaults), drawn from the seed the model 
 """
 
 import keras
+import numpy as np
 
 from ._tf import tf
 from .checks import check_images, check_pixel_values
@@ -171,3 +172,31 @@ class ConvDecoder(_Stack):
     ) -> None:
         widths = (config.num_hidden_2, 784)
         super().__init__(_decoder_layers(config, seed), widths, name=name, **kwargs)
+
+
+def multiply_adds(model) -> int:
+    """Multiply-adds that one image costs on a forward pass through an ``Autoencoder``.
+
+    Introduced in chapter "How small can the code be?", to say what a wider network costs.
+    A ``Dense`` layer costs its kernel's size; a ``Conv2D`` its kernel's size at each output
+    position; a ``Conv2DTranspose`` its kernel's size at each input position. Biases,
+    activations and reshapes are left out.
+
+    Args:
+        model: an ``Autoencoder`` (dense or convolutional).
+
+    Returns:
+        The count, an ``int``. A training step costs about three times this per image.
+    """
+    total, shape = 0, (1, model.config.num_input)
+    for half in (model.encoder, model.decoder):
+        layers = getattr(half, "stack", None) or [half.layer_1, half.layer_2]
+        for layer in layers:
+            out = layer.compute_output_shape(shape)
+            size = int(np.prod(layer.kernel.shape)) if hasattr(layer, "kernel") else 0
+            if isinstance(layer, keras.layers.Conv2DTranspose):
+                size *= shape[1] * shape[2]  # each input position
+            elif isinstance(layer, keras.layers.Conv2D):
+                size *= out[1] * out[2]  # each output position
+            total, shape = total + size, out
+    return total

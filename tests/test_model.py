@@ -139,9 +139,8 @@ def test_linear_autoencoder_is_affine(mnist):
 
 
 def conv_config(code_size=128, **fields):
-    return ae.OriginalConfig(
-        architecture="conv", initializer="glorot", num_hidden_2=code_size, **fields
-    )
+    fields = {"architecture": "conv", **fields}
+    return ae.OriginalConfig(initializer="glorot", num_hidden_2=code_size, **fields)
 
 
 @pytest.fixture(scope="module")
@@ -266,3 +265,14 @@ def test_conv_bad_input_is_a_value_error(conv_model, x, message):
         conv_model(x)
     with pytest.raises(ValueError, match=r"decoder input must have shape \(batch, 128\)"):
         conv_model.decoder(np.zeros((2, 16), np.float32))
+
+
+def test_multiply_adds_count_each_layer_once_per_position():
+    """Dense: its kernel; Conv2D: its kernel at each output position (14 x 14, then 7 x 7);
+    Conv2DTranspose: its kernel at each input position (7 x 7, then 14 x 14)."""
+    dense = ae.Autoencoder(ae.OriginalConfig())
+    assert ae.multiply_adds(dense) == 784 * 256 + 256 * 128 + 128 * 256 + 256 * 784
+    for architecture, (a, b) in (("conv", (16, 32)), ("conv_wide", (32, 64))):
+        model = ae.Autoencoder(conv_config(16, architecture=architecture))
+        convolutions = 14 * 14 * 9 * a + 7 * 7 * 9 * a * b
+        assert ae.multiply_adds(model) == 2 * convolutions + 2 * 7 * 7 * b * 16
