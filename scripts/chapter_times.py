@@ -29,12 +29,13 @@ import yaml
 BOOK = Path(__file__).resolve().parent.parent / "book"
 OUT = BOOK / "data" / "chapter_times.csv"
 #: ``ae.trained`` configurations the chapters load: the original, then chapter "Why the
-#: original learns so slowly" (Glorot, Keras RMSprop, Adam, Glorot + Adam at 1e-3) and chapter "What
-#: the code learned" (Gaussian noise, masking), each 30,000 dense steps; and chapter "How small
-#: can the code be?" (linear and convolutional, at code size 16), each 5,000 steps; chapter "A
-#: variational autoencoder" (dense ReLU at code size 16 with the MSE and with BCE), 5,000 each.
+#: original learns so slowly" (Glorot, Keras RMSprop, Adam, Glorot + Adam at 1e-3) and chapter
+#: "What the code learned" (Gaussian noise, masking), each 30,000 dense steps; and chapter "How
+#: small can the code be?" (linear and convolutional, at code size 16), each 5,000 steps;
+#: chapter "A variational autoencoder" (dense ReLU at code size 16 with the MSE and with BCE),
+#: 5,000 each; chapter "What the code learned" (the convolutional denoiser), 5,000 steps.
 DENSE_STEPS = 7 * [30_000] + 3 * [5_000]
-CONV_STEPS = [5_000]
+CONV_STEPS = [5_000, 5_000]
 #: ``ae.trained_vae`` trainings: chapter "A variational autoencoder" (two 2-D VAEs, 30 epochs of
 #: 430 steps; the 16-unit VAE, 23 epochs of 215) and chapter "Anomaly detection" (the 16-unit
 #: VAE on nine digits, 23 epochs of 194 steps).
