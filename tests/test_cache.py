@@ -22,7 +22,8 @@ from ae_tutorial.npz import load_npz
 #: When the test below fails: if the change alters what a training computes, bump
 #: ``cache.TRAINING_VERSION`` and add its digest here; if not (a rename, a refactoring that
 #: keeps every number), put the new digest under the current version.
-TRAINING_CODE = {1: "a7c360ae8f0ec9d3"}  # conv_wide, multiply_adds, lines wrapped to 88; same numbers
+# conv_wide, multiply_adds, lines wrapped to 88 characters: the same numbers
+TRAINING_CODE = {1: "a7c360ae8f0ec9d3"}
 
 TINY = ae.OriginalConfig(num_steps=20, display_step=20, seed=4)
 
