@@ -55,8 +55,9 @@ def visible(cell):
 
 def _object_source(path, dotted):
     """The source lines of ``dotted`` (``Class.method`` or a function) in the file ``path``."""
-    tree = ast.parse(path.read_text())
-    lines = path.read_text().split("\n")
+    text = path.read_text()
+    tree = ast.parse(text)
+    lines = text.split("\n")
     body = tree.body
     node = None
     for name in dotted.split("."):
