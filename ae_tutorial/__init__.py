@@ -20,6 +20,10 @@ __version__ = "0.1.0"
 _HOME = {
     "tf": "_tf",
     "OriginalConfig": "config",
+    "VAEConfig": "config",
+    "PRESETS": "runs",
+    "SWEEPS": "runs",
+    "preset": "runs",
     "DataSet": "data",
     "Datasets": "data",
     "read_data_sets": "data",
@@ -64,6 +68,8 @@ _HOME = {
     "DEAD_SHARE": "diagnostics",
     "saturation": "diagnostics",
     "glue": "prose",
+    "shown": "prose",
+    "sci": "prose",
     "training_seed": "seeds",
     "seed_shift": "seeds",
     "read_sweep": "sweeps",
@@ -85,7 +91,8 @@ _HOME = {
 __all__ = list(_HOME)
 #: Modules that load without TensorFlow; any other is imported after ``_tf``, quietly.
 _LIGHT = {
-    "config", "checks", "prose", "cli", "npz", "mnist", "sweeps", "explorer", "anomaly", "seeds",
+    "config", "runs", "checks", "prose", "cli", "npz", "mnist", "sweeps", "explorer", "anomaly",
+    "seeds",
 }  # fmt: skip
 #: Modules written for any Keras backend: TensorFlow is loaded first only when it is Keras'.
 _ANY_BACKEND = {"vae"}

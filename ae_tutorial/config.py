@@ -1,4 +1,5 @@
-"""The original's hyperparameters in one frozen dataclass (chapter "The data" onwards)."""
+"""A training run as data: the original's hyperparameters (``OriginalConfig``, chapter "The
+data" onwards) and a variational autoencoder's (``VAEConfig``), each a frozen dataclass."""
 
 from dataclasses import asdict, dataclass
 
@@ -97,9 +98,7 @@ class OriginalConfig:
         ):
             value = positive_int(f"OriginalConfig.{name}", getattr(self, name))
             object.__setattr__(self, name, value)  # a NumPy integer becomes a plain int
-        if isinstance(self.seed, bool) or not hasattr(self.seed, "__index__") or self.seed < 0:
-            raise ValueError(f"OriginalConfig.seed must be an integer >= 0, got {self.seed!r}")
-        object.__setattr__(self, "seed", int(self.seed))
+        object.__setattr__(self, "seed", _seed("OriginalConfig", self.seed))
         if not self.learning_rate > 0:
             raise ValueError(
                 f"OriginalConfig.learning_rate must be > 0, got {self.learning_rate!r}"
@@ -159,3 +158,79 @@ class OriginalConfig:
             Each field's value by its name.
         """
         return asdict(self)
+
+
+#: How a VAE's loss reduces over pixels and latent units (over the batch it is always the mean).
+REDUCTIONS = ("sum", "mean")
+
+
+@dataclass(frozen=True)
+class VAEConfig:
+    """Everything that decides a trained ``VAE``: its widths, its loss, its training and data.
+
+    What ``trained`` takes for a variational autoencoder (chapter "A variational
+    autoencoder"), as ``OriginalConfig`` is for the original's network. The model is
+    ``VAE(latent_dim, hidden, num_input, reduction, seed)``, trained by ``fit`` with Adam on
+    MNIST's 55,000 training digits, less any of ``held_out_digit``.
+
+    Args:
+        latent_dim: latent units (the code's length).
+        hidden: width of the encoder's and the decoder's hidden ReLU layer.
+        num_input: pixels per image.
+        reduction: ``"sum"`` over pixels and latent units (the ELBO) or ``"mean"``.
+        epochs: passes over the training digits.
+        batch_size: images per step.
+        learning_rate: Adam's.
+        seed: the weights', the noise's and the shuffling's seed.
+        held_out_digit: a digit (0-9) left out of the training digits, or ``None``
+            (chapter "Anomaly detection" trains on nine digits).
+
+    Raises:
+        ValueError: naming the field, if a count is not a positive integer, the seed is not an
+            integer >= 0, the learning rate is not positive, ``reduction`` is not one of
+            ``REDUCTIONS`` or ``held_out_digit`` is not ``None`` or a digit.
+    """
+
+    latent_dim: int = 2
+    hidden: int = 256
+    num_input: int = 784
+    reduction: str = "sum"
+    epochs: int = 20
+    batch_size: int = 128
+    learning_rate: float = 1e-3
+    seed: int = 0
+    held_out_digit: int | None = None
+
+    def __post_init__(self):
+        for name in ("latent_dim", "hidden", "num_input", "epochs", "batch_size"):
+            value = positive_int(f"VAEConfig.{name}", getattr(self, name))
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "seed", _seed("VAEConfig", self.seed))
+        if not self.learning_rate > 0:
+            raise ValueError(f"VAEConfig.learning_rate must be > 0, got {self.learning_rate!r}")
+        if self.reduction not in REDUCTIONS:
+            raise ValueError(
+                f"VAEConfig.reduction must be one of {REDUCTIONS}, got {self.reduction!r}"
+            )
+        digit = self.held_out_digit
+        if digit is not None:
+            if isinstance(digit, bool) or not hasattr(digit, "__index__") or not 0 <= digit <= 9:
+                raise ValueError(
+                    f"VAEConfig.held_out_digit must be None or a digit 0-9, got {digit!r}"
+                )
+            object.__setattr__(self, "held_out_digit", int(digit))
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the fields as a plain ``dict`` (for cache keys and tables).
+
+        Returns:
+            Each field's value by its name.
+        """
+        return asdict(self)
+
+
+def _seed(owner, seed):
+    """``seed`` as a plain int, or ``ValueError`` naming ``owner`` unless an integer >= 0."""
+    if isinstance(seed, bool) or not hasattr(seed, "__index__") or seed < 0:
+        raise ValueError(f"{owner}.seed must be an integer >= 0, got {seed!r}")
+    return int(seed)
