@@ -42,6 +42,7 @@ _HOME = {
     "make_optimizer": "optim",
     "Corruption": "noise",
     "make_corruption": "noise",
+    "DIGIT_COLORS": "plot",
     "canvas": "plot",
     "plot_canvas": "plot",
     "plot_canvases": "plot",
@@ -53,6 +54,7 @@ _HOME = {
     "encode": "codes",
     "nearest_neighbours": "codes",
     "pca_reconstruct": "codes",
+    "PCABaseline": "codes",
     "make_train_step": "training",
     "train": "training",
     "Trained": "cache",
@@ -75,8 +77,10 @@ _HOME = {
     "read_sweep": "sweeps",
     "prediction_interval": "sweeps",
     "VAE": "vae",
-    "TrainedVAE": "vae",
-    "trained_vae": "vae",
+    "build_vae": "vae",
+    "kl_divergence": "vae",
+    "bernoulli_cross_entropy": "vae",
+    "train_vae": "vae",
     "vae_predict": "vae",
     "negative_elbo": "vae",
     "latent_explorer": "explorer",
@@ -91,11 +95,11 @@ _HOME = {
 __all__ = list(_HOME)
 #: Modules that load without TensorFlow; any other is imported after ``_tf``, quietly.
 _LIGHT = {
-    "config", "runs", "checks", "prose", "cli", "npz", "mnist", "sweeps", "explorer", "anomaly",
-    "seeds",
+    "config", "runs", "checks", "prose", "cli", "npz", "mnist", "sweeps", "sweep_runner",
+    "explorer", "anomaly", "seeds",
 }  # fmt: skip
 #: Modules written for any Keras backend: TensorFlow is loaded first only when it is Keras'.
-_ANY_BACKEND = {"vae"}
+_ANY_BACKEND = {"vae", "cache", "data"}
 
 
 def __getattr__(name: str) -> object:

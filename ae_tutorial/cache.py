@@ -1,15 +1,19 @@
 """Trained weights computed once and shared by the chapters (chapter "The training loop").
 
-An entry is keyed by the configuration, the TensorFlow and Keras versions and
-``TRAINING_VERSION``, a number bumped whenever the training code changes what it computes
-(``tests/test_cache.py`` fails when that code changes and the number does not), so a changed
-hyperparameter, a new TensorFlow or a change to the training never reuses stale weights, and
-an edit to a comment or a docstring retrains nothing. An entry is one file holding the weights,
-the history and their SHA-256; it is written to a temporary name and renamed into place, so a reader
-never sees half a file, and a damaged one is detected and rebuilt. Each entry records its
-configuration and versions, so ``python -m ae_tutorial cache`` lists the entries and
-``--prune`` removes those today's code would not use (and files a killed writer left).
-Delete the folder to reproduce everything from scratch.
+``trained(config)`` serves both kinds of network: the original's (an ``OriginalConfig``) and
+the variational autoencoder (a ``VAEConfig``), from one cache with one key scheme. An entry
+is keyed by the configuration and what else decides its bits: for the original's network
+the TensorFlow and Keras versions and ``TRAINING_VERSION``, for a VAE the Keras version and
+backend and ``VAE_VERSION``. Those numbers are bumped whenever the training code changes what
+it computes (``tests/package/test_cache.py`` and ``test_vae.py`` fail when that code changes
+and the number does not), so a changed hyperparameter, a new TensorFlow or a change to the
+training never reuses stale weights, and an edit to a comment or a docstring retrains
+nothing. An entry is one file holding the weights, the history and their SHA-256; it is written
+to a temporary name and renamed into place, so a reader never sees half a file, and a damaged
+one is detected and rebuilt. Each entry records its configuration and versions, so
+``python -m ae_tutorial cache`` lists the entries of both kinds and ``--prune`` removes those
+today's code would not use (and files a killed writer left). Delete the folder to reproduce
+everything from scratch.
 """
 
 import hashlib
@@ -23,33 +27,36 @@ from typing import NamedTuple
 import keras
 import numpy as np
 
-from ._tf import tf
 from .checks import all_finite
-from .config import OriginalConfig
+from .config import OriginalConfig, VAEConfig
 from .data import read_data_sets
-from .model import Autoencoder
-from .npz import ENV_VAR, cache_dir, load_npz, remove_abandoned_temporaries, save_npz  # noqa: F401
+from .npz import CACHE_VAR, cache_dir, load_npz, remove_abandoned_temporaries, save_npz  # noqa: F401
 from .seeds import training_seed
-from .training import train
+
+#: A configuration ``trained`` takes: the original's network or a VAE.
+Config = OriginalConfig | VAEConfig
+#: Each configuration class by the ``kind`` its entries record.
+KINDS = {"original": OriginalConfig, "vae": VAEConfig}
 
 
 class Trained(NamedTuple):
-    """A trained ``Autoencoder``, its ``(step, loss)`` history, and whether it came from disk.
-
-    What ``trained`` returns (chapter "The training loop").
+    """A trained network, its history, and whether it came from disk: what ``trained`` returns.
 
     Args:
-        model: the trained network.
-        history: ``(step, loss)`` for every step, as ``train`` returns it.
+        model: the trained network, an ``Autoencoder`` or a ``VAE``.
+        history: for an ``Autoencoder``, ``(step, loss)`` for every step, as ``train``
+            returns it; for a ``VAE``, ``{"loss", "reconstruction", "kl"}``, a list of one
+            value per epoch each, as ``train_vae`` returns it.
         from_cache: ``True`` if the weights were loaded from the cache, ``False`` if trained.
     """
 
-    model: Autoencoder
-    history: list[tuple[int, float]]
+    model: keras.Model
+    history: list[tuple[int, float]] | dict[str, list[float]]
     from_cache: bool
 
 
-#: The modules whose code decides what a training computes (``tests/test_cache.py`` watches them).
+#: The modules whose code decides what a training computes (tests/package/test_cache.py
+#: watches them).
 TRAINING_MODULES = (
     "config.py",
     "data.py",
@@ -64,8 +71,26 @@ TRAINING_MODULES = (
 TRAINING_VERSION = 1
 
 
-def _versions():
-    """What, beside the configuration, decides an entry's contents."""
+def _kind(config):
+    """``"original"`` or ``"vae"``: the ``KINDS`` key of ``config``'s class."""
+    for kind, cls in KINDS.items():
+        if isinstance(config, cls):
+            return kind
+    raise TypeError(f"config must be an OriginalConfig or a VAEConfig, got {config!r}")
+
+
+def _versions(config):
+    """What, beside the configuration, decides the contents of ``config``'s entry."""
+    if _kind(config) == "vae":
+        from .vae import VAE_VERSION
+
+        return {
+            "keras": keras.__version__,
+            "backend": keras.backend.backend(),
+            "vae_version": VAE_VERSION,
+        }
+    from ._tf import tf
+
     return {
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
@@ -73,8 +98,8 @@ def _versions():
     }
 
 
-def cache_key(config: OriginalConfig) -> str:
-    """A short digest of ``config``, the TensorFlow and Keras versions and ``TRAINING_VERSION``.
+def cache_key(config: Config) -> str:
+    """A short digest of ``config`` and the versions that decide its training's bits.
 
     Args:
         config: the configuration of the training.
@@ -82,9 +107,7 @@ def cache_key(config: OriginalConfig) -> str:
     Returns:
         16 hexadecimal digits of a SHA-256, the entry's file name without ``.npz``.
     """
-    blob = json.dumps(
-        [config.to_dict(), tf.__version__, keras.__version__, TRAINING_VERSION], sort_keys=True
-    )
+    blob = json.dumps([config.to_dict(), *_versions(config).values()], sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -106,7 +129,8 @@ def entries(folder: str | os.PathLike | None = None) -> list[Entry]:
     """Every entry in ``folder`` (default ``cache_dir()``), sorted by name.
 
     An entry is current when its versions are this installation's and its name is the key of
-    its configuration; a damaged entry, or one from an older version, is not.
+    its configuration; a damaged entry, or one from an older version, is not. Entries that
+    older versions kept in a ``vae`` subfolder are listed too, never current.
 
     Args:
         folder: the cache folder; ``None`` for ``cache_dir()``.
@@ -114,27 +138,36 @@ def entries(folder: str | os.PathLike | None = None) -> list[Entry]:
     Returns:
         One ``Entry`` per ``.npz`` file in ``folder``.
     """
+    folder = Path(folder or cache_dir())
     found = []
-    for path in sorted(Path(folder or cache_dir()).glob("*.npz")):
+    for path in sorted([*folder.glob("*.npz"), *folder.glob("vae/*.npz")]):
         try:
             meta = json.loads(str(load_npz(path).get("meta", "{}")))
         except ValueError:
             meta = {}
         if not isinstance(meta, dict):
             meta = {}  # metadata that is not a JSON object: damaged
-        found.append(Entry(path, meta, _is_current(path, meta)))
+        found.append(Entry(path, meta, path.parent == folder and _is_current(path, meta)))
     return found
+
+
+def _recorded_config(meta):
+    """The configuration ``meta`` records, or ``None`` if it records none this version takes."""
+    cls = KINDS.get(meta.get("kind", "original"))
+    if cls is None or not isinstance(meta.get("config"), dict):
+        return None
+    try:
+        return cls(**meta["config"])
+    except (TypeError, ValueError):  # a field this version lacks, or a value it refuses
+        return None
 
 
 def _is_current(path, meta):
     """Whether ``trained`` would load the entry at ``path`` today, judged by its ``meta``."""
-    if not isinstance(meta.get("config"), dict):
+    config = _recorded_config(meta)
+    if config is None:
         return False
-    if {k: meta.get(k) for k in _versions()} != _versions():
-        return False
-    try:
-        config = OriginalConfig(**meta["config"])
-    except (TypeError, ValueError):  # a field this version lacks, or a value it refuses
+    if {k: meta.get(k) for k in _versions(config)} != _versions(config):
         return False
     return path.stem == cache_key(config)
 
@@ -155,7 +188,7 @@ def prune(folder: str | os.PathLike | None = None) -> list[Path]:
     return stale + remove_abandoned_temporaries(folder)
 
 
-def entry_path(config: OriginalConfig) -> Path:
+def entry_path(config: Config) -> Path:
     """The cache file of ``config``: ``cache_dir() / f"{cache_key(config)}.npz"``.
 
     Args:
@@ -167,45 +200,83 @@ def entry_path(config: OriginalConfig) -> Path:
     return cache_dir() / f"{cache_key(config)}.npz"
 
 
+def _build(config):
+    """The untrained network of ``config``: an ``Autoencoder`` or a compiled, built ``VAE``."""
+    if _kind(config) == "vae":
+        from .vae import build_vae
+
+        return build_vae(config)
+    from .model import Autoencoder
+
+    return Autoencoder(config)
+
+
+def _fit(model, config, verbose):
+    """Train ``model`` as ``config`` says, on MNIST's training digits; return the history."""
+    data = read_data_sets(seed=config.seed)
+    if _kind(config) == "original":
+        from .training import train
+
+        return train(model, data.train, config, verbose=verbose)
+    from .vae import train_vae
+
+    images = data.train.images
+    if config.held_out_digit is not None:
+        images = images[data.train.labels != config.held_out_digit]
+    return train_vae(model, images, config, verbose=verbose)
+
+
 def _load(path, model):
-    """``(step, loss)`` history of the entry at ``path``, its weights set into ``model``.
+    """The history of the entry at ``path``, its weights set into ``model``.
 
     Raises ``ValueError`` if the entry records another configuration than ``model``'s (a
     misnamed file) or holds a weight that is not finite, ``KeyError`` if an array is missing.
     """
     arrays = load_npz(path)
-    recorded = json.loads(str(arrays["meta"])).get("config") if "meta" in arrays else None
-    if recorded != model.config.to_dict():
+    meta = json.loads(str(arrays["meta"])) if "meta" in arrays else {}
+    if not isinstance(meta, dict) or _recorded_config(meta) != model.config:
         raise ValueError("it records another configuration")
     weights = [arrays[f"weight_{i}"] for i in range(len(model.weights))]
     if not all_finite(weights):
         raise ValueError("a weight is not finite")
     model.set_weights(weights)
+    if meta.get("kind") == "vae":
+        return json.loads(str(arrays["history"]))
     return [(int(s), float(loss)) for s, loss in arrays["history"]]
 
 
-def trained(config: OriginalConfig = OriginalConfig(), verbose: bool = True) -> Trained:
-    """The original's network trained on its schedule for ``config``, from the cache if there.
+def trained(config: Config = OriginalConfig(), verbose: bool = True, cache: bool = True) -> Trained:
+    """The network of ``config`` trained as ``config`` says, from the cache if there.
 
-    The network is drawn from ``training_seed(config.seed)``: ``config.seed`` itself unless
-    ``$AE_TUTORIAL_SEED_SHIFT`` asks for another draw (the returned model's ``config`` holds
-    the seed used). On a miss it loads MNIST with that seed, trains
-    ``Autoencoder(config)`` with ``train`` (printing the original's lines when ``verbose``)
-    and stores the result. An entry that is damaged (truncated or altered: each holds its
-    SHA-256) is reported with a warning naming the file and rebuilt. Entries are written
-    atomically, so processes sharing the cache never see half an entry.
+    ``config`` is an ``OriginalConfig`` (an ``Autoencoder`` trained by ``train`` on the
+    original's schedule) or a ``VAEConfig`` (a ``VAE`` trained by ``train_vae``); the presets
+    name the book's (``ae.preset("vae_16")``). The network is drawn from
+    ``training_seed(config.seed)``: ``config.seed`` itself unless ``$AE_TUTORIAL_SEED_SHIFT``
+    asks for another draw (the returned model's ``config`` holds the seed used). On a miss it
+    trains on MNIST's training digits and stores the result. An entry that is damaged
+    (truncated or altered: each holds its SHA-256), misnamed or not finite is reported with a
+    warning naming the file and rebuilt. Entries are written atomically, so processes sharing
+    the cache never see half an entry. Training leaves the caller's global random generators
+    as they were.
 
     Args:
-        config: the hyperparameters; ``OriginalConfig()`` is the original's run.
-        verbose: print the original's loss lines while training, or a line saying the
-            weights came from the cache.
+        config: the training; ``OriginalConfig()`` is the original's run.
+        verbose: print the training's loss lines, or a line saying the weights came from the
+            cache.
+        cache: look the result up in the cache and store it there; ``False`` always trains
+            and stores nothing (the sweeps do so).
 
     Returns:
         ``Trained(model, history, from_cache)``.
+
+    Raises:
+        TypeError: if ``config`` is neither an ``OriginalConfig`` nor a ``VAEConfig``.
+        FloatingPointError: if the training's last update left a weight that is not finite.
     """
+    _kind(config)
     config = replace(config, seed=training_seed(config.seed))
-    path, model = entry_path(config), Autoencoder(config)
-    if path.exists():
+    path, model = entry_path(config), _build(config)
+    if cache and path.exists():
         try:
             history = _load(path, model)
             if verbose:
@@ -213,19 +284,23 @@ def trained(config: OriginalConfig = OriginalConfig(), verbose: bool = True) -> 
             return Trained(model, history, True)
         except (KeyError, ValueError) as error:
             warnings.warn(f"cache entry {path} is damaged ({error}); retraining it", stacklevel=2)
-            model = Autoencoder(config)
-    history = train(model, read_data_sets(seed=config.seed).train, config, verbose=verbose)
+            model = _build(config)
+    history = _fit(model, config, verbose)
     if not all_finite(model.get_weights()):
         raise FloatingPointError(f"the last update left a weight that is not finite ({config})")
-    _store(path, model, history)
+    if cache:
+        _store(path, model, history)
     return Trained(model, history, False)
 
 
 def _store(path, model, history):
     """Write ``model``'s weights and ``history`` as one verified entry at ``path``, atomically."""
-    arrays = {f"weight_{i}": w for i, w in enumerate(model.get_weights())}
-    meta = dict(_versions(), config=model.config.to_dict())
-    save_npz(
-        path,
-        dict(arrays, history=np.array(history, dtype=np.float64), meta=np.array(json.dumps(meta))),
-    )
+    config = model.config
+    arrays = {f"weight_{i}": np.asarray(w) for i, w in enumerate(model.get_weights())}
+    meta = dict(_versions(config), config=config.to_dict())
+    if _kind(config) == "vae":
+        meta["kind"] = "vae"
+        history = np.array(json.dumps(history))
+    else:
+        history = np.array(history, dtype=np.float64)
+    save_npz(path, dict(arrays, history=history, meta=np.array(json.dumps(meta))))

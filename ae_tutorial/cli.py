@@ -1,47 +1,83 @@
 """``python -m ae_tutorial train``: the original run without the notebooks (README "Command line").
 
-Trains the original autoencoder, or a variant of it (``--architecture conv``, ``--code-size``,
-``--loss``, ``--activation``, ``--initializer``, ``--optimizer``: the fields of
-``OriginalConfig``), with a progress bar and writes to ``--out``: the weights
-(``autoencoder.weights.h5``), the loss of every step (``history.csv``) and the original's two
-canvases (``originals.png``, ``reconstructions.png``). Checkpoints go to ``OUT/checkpoint``;
-``--resume`` continues an interrupted run to the same bits. Errors exit non-zero with
-one line on stderr.
+Trains the original autoencoder, or a variant of it, with a progress bar and writes to
+``--out``: the weights (``autoencoder.weights.h5``), the loss of every step (``history.csv``)
+and the original's two canvases (``originals.png``, ``reconstructions.png``). Its training
+options are generated from ``OriginalConfig``'s fields: each field's type and default come
+from the dataclass, its choices and bounds from ``config.ALLOWED``, its help from the class
+docstring; ``--preset NAME`` starts from a named training (``ae_tutorial.PRESETS``) instead of
+the original's. Checkpoints go to ``OUT/checkpoint``; ``--resume`` continues an interrupted run
+to the same bits, and refuses options other than those the checkpoint was written with.
+Errors exit non-zero with one line on stderr.
 """
 
 from __future__ import annotations  # the annotations name TensorFlow-side types
 
 import argparse
+import dataclasses
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import CHOICES
+from .config import ALLOWED, NEEDS, FieldError, OriginalConfig
 
 if TYPE_CHECKING:  # not imported at run time: ``train --help`` answers without TensorFlow
+    from .checkpoint import OptionsChanged
     from .data import DataSet
     from .model import Autoencoder
 
 PROG = "python -m ae_tutorial"
+#: The options whose name is not their field's name with dashes (the names they had before
+#: the options were generated).
+OPTION_NAMES = {"num_steps": "--steps", "num_hidden_1": "--hidden", "num_hidden_2": "--code-size"}
+#: Fields without an option: one the original never used, and one that MNIST's 28 x 28
+#: images fix.
+NO_OPTION = ("examples_to_show", "num_input")
+
+
+def option(name: str) -> str:
+    """The command line's option for ``train``'s field or argument ``name``.
+
+    Args:
+        name: a field of ``OriginalConfig``, or ``"checkpoint_every"``.
+
+    Returns:
+        Its option: ``"--steps"`` for ``num_steps``, else the name with dashes
+        (``"--learning-rate"``).
+    """
+    return OPTION_NAMES.get(name, "--" + name.replace("_", "-"))
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ``ArgumentParser`` whose errors are one line, exit status 2."""
+    """An ``ArgumentParser`` whose errors are one line, exit status 2, and which runs a
+    command's ``finish(parser, namespace)`` (set as a default) on what it parsed."""
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, extras = super().parse_known_args(args, namespace)
+        finish = vars(namespace).pop("finish", None)
+        if finish is not None and not extras:  # unrecognised arguments are reported first
+            finish(self, namespace)
+        return namespace, extras
 
-def _number(kind):
+
+def _parse(kind, positive=False):
+    """An argparse ``type``: the text as a ``kind``, and above 0 if ``positive``; the range
+    of a configuration's field is the configuration's to check."""
+    article = "an integer" if kind is int else f"a {kind.__name__}"
+
     def parse(text):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a {kind.__name__}, got {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+            raise argparse.ArgumentTypeError(f"expected {article}, got {text!r}") from None
+        if positive and not value > 0:
+            raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
         return value
 
     parse.__name__ = kind.__name__
@@ -53,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     Returns:
         The parser of the commands ``train`` and ``cache``; its errors are one line
-        (exit status 2).
+        (exit status 2). For ``train``, the parsed namespace's ``config`` is the checked
+        ``OriginalConfig`` that the options (and ``--preset``) describe.
     """
     parser = _Parser(prog=PROG, description="The classic TF1 MNIST autoencoder on TF2/Keras 3.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -62,10 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="train the original autoencoder and write its results",
         description="Train the original autoencoder (784-256-128-256-784, TF1's RMSProp) on MNIST "
         "and write the weights, the loss history (CSV) and the original's two canvases "
-        "(PNG) to --out. Defaults reproduce the original's run; the options below them "
-        "train variants.",
+        "(PNG) to --out. Defaults reproduce the original's run; --preset starts from a "
+        "named training instead, and the configuration's options below change its fields.",
     )
+    train.set_defaults(finish=_configure)
     add = train.add_argument
+    add("--preset", type=_preset, metavar="NAME", help=_preset_help())
     add(
         "--out",
         type=Path,
@@ -73,41 +112,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="output folder, created if missing (default: %(default)s)",
     )
-    add("--steps", type=_number(int), default=30_000, help="training steps (default: %(default)s)")
-    add(
-        "--seed",
-        type=int,
-        default=0,
-        help="seeds the initial weights and the batch order (default: %(default)s)",
-    )
-    add(
-        "--learning-rate",
-        type=_number(float),
-        default=0.01,
-        help="the optimiser's learning rate (default: %(default)s)",
-    )
-    add(
-        "--batch-size",
-        type=_number(int),
-        default=256,
-        help="images per step (default: %(default)s)",
-    )
-    add(
-        "--display-step",
-        type=_number(int),
-        default=1_000,
-        help="print the minibatch loss every this many steps (default: %(default)s)",
-    )
     add(
         "--checkpoint-every",
-        type=_number(int),
+        type=_parse(int, positive=True),
         metavar="N",
         help="save a checkpoint to DIR/checkpoint every N steps (default: the display step)",
     )
     add(
         "--resume",
         action="store_true",
-        help="continue from the checkpoint in DIR/checkpoint (same options as the first run)",
+        help="continue from the checkpoint in DIR/checkpoint (with the options it was "
+        "written with: other --steps, --display-step or --checkpoint-every are refused)",
     )
     add(
         "--data-dir",
@@ -117,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: $AE_TUTORIAL_MNIST_DIR, else ~/.keras/datasets/mnist-canonical)",
     )
     add("--quiet", action="store_true", help="print nothing but errors (no progress bar)")
-    _add_variants(train)
+    _add_config_options(train)
     cache = commands.add_parser(
         "cache",
         help="list the cached trained weights; --prune removes stale ones",
@@ -134,49 +149,107 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_variants(train: argparse.ArgumentParser) -> None:
-    """The options that depart from the original: ``OriginalConfig``'s variant fields."""
-    variants = train.add_argument_group("variants (defaults: the original)")
-    add = variants.add_argument
-    add(
-        "--architecture",
-        choices=CHOICES["architecture"],
-        default="dense",
-        help="dense layers (the original's) or convolutions, conv_wide with twice the "
-        "filters (default: %(default)s)",
+def _add_config_options(train: argparse.ArgumentParser) -> None:
+    """One option per field of ``OriginalConfig`` (but ``NO_OPTION``): its type and default
+    from the dataclass, its choices and range from ``ALLOWED``, its help from the docstring."""
+    group = train.add_argument_group(
+        "the configuration",
+        "OriginalConfig's fields (defaults: the original's, or the preset's)",
     )
-    add(
-        "--code-size",
-        type=_number(int),
-        default=128,
-        metavar="N",
-        help="numbers in the code, the second hidden layer's width (default: %(default)s)",
+    described = _described(OriginalConfig)
+    for field in dataclasses.fields(OriginalConfig):
+        if field.name in NO_OPTION:
+            continue
+        allowed, kind = ALLOWED[field.name], type(field.default)
+        if isinstance(allowed, tuple):
+            kwargs, default = dict(choices=allowed), f"default: {field.default}"
+        else:
+            kwargs = dict(type=_parse(kind), metavar="N" if kind is int else "X")
+            default = f"{allowed}, default: {field.default:{'_' if kind is int else ''}}"
+        needed = {}  # value -> the architectures that need it
+        for architecture, needs in NEEDS.items():
+            if field.name in needs:
+                needed.setdefault(needs[field.name], []).append(architecture)
+        for value, architectures in needed.items():
+            default += f", {value} for {' and '.join(architectures)}, which need it"
+        group.add_argument(
+            option(field.name),
+            dest=field.name,
+            help=f"{described.get(field.name, field.name)}; {default}",
+            **kwargs,
+        )
+
+
+def _described(cls: type) -> dict[str, str]:
+    """Each field's description in the Args section of ``cls``'s docstring, as ``--help``
+    text: the one place the fields are explained, for the API page and the options alike."""
+    args = (cls.__doc__ or "").partition("Args:")[2].partition("Raises:")[0]
+    found = re.findall(r"^( +)(\w+): (.*(?:\n\1 +\S.*)*)", args, re.MULTILINE)
+    fields = {field.name for field in dataclasses.fields(cls)} - set(NO_OPTION)
+    described = {}
+    for _, name, text in found:
+        text = re.sub(r'``"(\w+)"``', r"\1", text)  # ``"dense"``: dense
+        text = re.sub(r"``(\w+)``", lambda m: option(m[1]) if m[1] in fields else m[1], text)
+        text = re.sub(  # ``initializer="glorot"``: --initializer glorot
+            r'``(\w+)="?(\w+)"?``',
+            lambda m: f"{option(m[1])} {m[2]}" if m[1] in fields else f"{m[1]}={m[2]}",
+            text,
+        )
+        text = " ".join(text.replace("``", "").split()).rstrip(".")
+        described[name] = text.replace("%", "%%")  # argparse formats help with %
+    return described
+
+
+def _trainable_presets() -> list[str]:
+    from .runs import PRESETS  # light: the configurations only
+
+    return [name for name, config in PRESETS.items() if isinstance(config, OriginalConfig)]
+
+
+def _preset_help() -> str:
+    return (
+        "start from this named training (ae_tutorial.PRESETS) instead of the original's: "
+        f"{', '.join(_trainable_presets())}"
     )
-    add(
-        "--loss",
-        choices=CHOICES["loss"],
-        default="mse",
-        help="mean squared error or binary cross-entropy (default: %(default)s)",
-    )
-    add(
-        "--activation",
-        choices=CHOICES["activation"],
-        default="sigmoid",
-        help="the hidden units' (conv: the code's); linear makes a dense network all linear "
-        "(default: %(default)s)",
-    )
-    add(
-        "--initializer",
-        choices=CHOICES["initializer"],
-        help="N(0, 1) weights and biases (the original's) or Keras' Glorot-uniform "
-        "(default: normal for dense, glorot for conv, which needs it)",
-    )
-    add(
-        "--optimizer",
-        choices=CHOICES["optimizer"],
-        default="rmsprop",
-        help="TF1's RMSProp (the original's), Keras' RMSprop or Adam (default: %(default)s)",
-    )
+
+
+def _preset(name: str) -> str:
+    """An argparse ``type``: ``name`` if it names a preset of the original's network."""
+    from .runs import PRESETS
+
+    if name not in PRESETS:
+        raise argparse.ArgumentTypeError(
+            f"no preset {name!r}; the presets are: {', '.join(_trainable_presets())}"
+        )
+    if not isinstance(PRESETS[name], OriginalConfig):
+        raise argparse.ArgumentTypeError(
+            f"{name!r} is a variational autoencoder's preset (a VAEConfig), and train trains "
+            f"the original's network: train it with ae.trained(ae.preset({name!r})), or "
+            "choose a preset of the original's network"
+        )
+    return name
+
+
+def _configure(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Set ``args.config``: the preset's configuration (or the original's) with the fields
+    whose options were given, and for a field not given, what the architecture ``NEEDS``;
+    a value the configuration refuses is a one-line error naming its option."""
+    from .runs import PRESETS
+
+    base = PRESETS[args.preset] if args.preset else OriginalConfig()
+    given = {
+        field.name: getattr(args, field.name)
+        for field in dataclasses.fields(OriginalConfig)
+        if getattr(args, field.name, None) is not None
+    }
+    architecture = given.get("architecture", base.architecture)
+    needs = {k: v for k, v in NEEDS.get(architecture, {}).items() if k not in given}
+    try:
+        args.config = dataclasses.replace(base, **needs, **given)
+    except FieldError as error:
+        if error.field in NO_OPTION:
+            parser.error(str(error))
+        parser.error(f"argument {option(error.field)}: {error.reason}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -186,7 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: the arguments after ``python -m ae_tutorial``.
 
     Returns:
-        0 on success, 1 after an error (one line on stderr), 130 if interrupted.
+        0 on success, 1 after an error (one line on stderr; running out of memory included),
+        130 if interrupted.
 
     Raises:
         SystemExit: as ``argparse`` does, for ``--help`` (status 0) and for arguments it
@@ -207,6 +281,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OSError, FloatingPointError) as error:
         print(f"{PROG} {args.command}: error: {' '.join(str(error).split())}", file=sys.stderr)
         return 1
+    except MemoryError as error:
+        detail = " ".join(str(error).split())
+        print(
+            f"{PROG} {args.command}: error: out of memory{f' ({detail})' if detail else ''}; "
+            "lower --batch-size, --display-step, --code-size or --hidden",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -217,25 +299,39 @@ def run_cache(args: argparse.Namespace) -> None:
         args: the parsed ``cache`` command line.
     """
     from . import cache
-    from .config import OriginalConfig
 
-    default = OriginalConfig().to_dict()
     found = cache.entries()
     print(f"{len(found)} entries in {cache.cache_dir()}")
     for entry in found:
-        config = entry.meta.get("config", {})
-        changes = ", ".join(f"{k}={v!r}" for k, v in config.items() if default.get(k) != v)
-        versions = (
-            f"TF {entry.meta.get('tensorflow', '?')}, training version "
-            f"{entry.meta.get('training_version', '?')}"
-        )
-        print(
-            f"{entry.path.stem}  {'current' if entry.current else 'stale  '}  {versions}  "
-            f"{changes or ('the original' if config else 'unknown configuration')}"
-        )
+        state = "current" if entry.current else "stale  "
+        print(f"{entry.path.stem}  {state}  {_entry_line(entry.meta, cache.KINDS)}")
     if args.prune:
         removed = cache.prune()
         print(f"removed {len(removed)} stale entries and temporary files")
+
+
+def _entry_line(meta: dict, kinds: dict) -> str:
+    """An entry's versions and its training: the preset it equals, or its changed fields."""
+    from .runs import PRESETS
+
+    kind, config = meta.get("kind", "original"), meta.get("config")
+    if kind not in kinds or not isinstance(config, dict):
+        return "unknown configuration"
+    if kind == "vae":
+        versions = f"Keras {meta.get('keras', '?')} ({meta.get('backend', '?')}), VAE version "
+        versions += str(meta.get("vae_version", "?"))
+    else:
+        versions = f"TF {meta.get('tensorflow', '?')}, training version "
+        versions += str(meta.get("training_version", "?"))
+    unseeded = {k: v for k, v in config.items() if k != "seed"}
+    for name, preset in PRESETS.items():
+        fields = preset.to_dict()
+        fields.pop("seed")
+        if isinstance(preset, kinds[kind]) and fields == unseeded:
+            return f"{versions}  {kind} preset {name}, seed {config.get('seed', '?')}"
+    default = kinds[kind]().to_dict()
+    changes = ", ".join(f"{k}={v!r}" for k, v in config.items() if default.get(k) != v)
+    return f"{versions}  {kind}: {changes or 'the defaults'}"
 
 
 def run_train(args: argparse.Namespace) -> None:
@@ -246,42 +342,49 @@ def run_train(args: argparse.Namespace) -> None:
     """
     import ae_tutorial as ae
 
-    default_initializer = "glorot" if args.architecture.startswith("conv") else "normal"
-    config = ae.OriginalConfig(
-        num_steps=args.steps,
-        seed=args.seed,
-        batch_size=args.batch_size,
-        learning_rate=args.learning_rate,
-        display_step=args.display_step,
-        num_hidden_2=args.code_size,
-        initializer=args.initializer or default_initializer,
-        optimizer=args.optimizer,
-        loss=args.loss,
-        activation=args.activation,
-        architecture=args.architecture,
-    )
+    config = args.config
     args.out.mkdir(parents=True, exist_ok=True)
     data = ae.read_data_sets(args.data_dir, seed=config.seed)
     checkpoints = args.out / "checkpoint"
     if args.resume and not args.quiet and not (checkpoints / ae.checkpoint.FILE_NAME).exists():
         print(f"No checkpoint in {checkpoints}; starting at step 1.", file=sys.stderr)
-    model = ae.Autoencoder(config)
-    history = ae.train(
-        model,
-        data.train,
-        config,
-        verbose=not args.quiet,
-        progress=False if args.quiet else None,
-        checkpoint_dir=checkpoints,
-        checkpoint_every=args.checkpoint_every,
-        resume=args.resume,
-    )
+    try:
+        model = ae.Autoencoder(config)
+        history = ae.train(
+            model,
+            data.train,
+            config,
+            verbose=not args.quiet,
+            progress=False if args.quiet else None,
+            checkpoint_dir=checkpoints,
+            checkpoint_every=args.checkpoint_every,
+            resume=args.resume,
+        )
+    except ae.checkpoint.OptionsChanged as error:
+        raise ValueError(_refusal(error)) from None
+    except ae.tf.errors.ResourceExhaustedError as error:  # TensorFlow's out of memory
+        shape = re.search(r"shape\s*\[[^\]]*\]", error.message)
+        raise MemoryError(f"allocating a tensor of {shape[0]}" if shape else "") from None
     write_results(args.out, model, history, data.test)
     if not args.quiet:
         print(
             f"Wrote autoencoder.weights.h5, history.csv, originals.png and "
             f"reconstructions.png to {args.out}"
         )
+
+
+def _refusal(error: OptionsChanged) -> str:
+    """``error``'s message in the command line's words: its options, and ``--resume``."""
+    if any(saved is None for saved, _ in error.changes.values()):
+        return str(error)
+    written = ", ".join(
+        f"{option(name)} {saved} (this run: {now})" for name, (saved, now) in error.changes.items()
+    )
+    return (
+        f"{error.path} was written with {written}; a resumed run ends on the same bits only "
+        "with the options its checkpoint was written with: resume with those, or start "
+        "again without --resume"
+    )
 
 
 def write_results(

@@ -46,14 +46,81 @@ def nearest_neighbours(codes: np.ndarray, queries: np.ndarray, k: int = 5) -> np
     return index.kneighbors(queries, return_distance=False)
 
 
+class PCABaseline:
+    """PCA fitted once on ``train_images``: the best linear code of every size.
+
+    Introduced in chapter "What the code learned"; chapter "How small can the code be?"
+    reads every code size from one fit. scikit-learn's ``covariance_eigh`` solver computes
+    every component and keeps the first n, so a fit with n components is this one cut to
+    n. A reconstruction's pixels are not clipped to [0, 1].
+
+    Args:
+        train_images: the images the components are fitted on, shape (M, 784).
+
+    Attributes:
+        mean: the mean training image, float64 of shape (784,).
+        components: every principal direction, float64 of shape (min(M, 784), 784), one
+            unit vector a row, the direction of most variance first.
+    """
+
+    def __init__(self, train_images: np.ndarray) -> None:
+        pca = PCA(svd_solver="covariance_eigh")  # exact, and fast for 784 pixels
+        pca.fit(np.asarray(train_images, dtype=np.float64))
+        self.mean, self.components = pca.mean_, pca.components_
+
+    def encode(self, images: np.ndarray, n_components: int) -> np.ndarray:
+        """The linear code: ``images`` less the mean, on the first ``n_components``.
+
+        Args:
+            images: shape (N, 784).
+            n_components: the size of the linear code.
+
+        Returns:
+            float64 of shape (N, ``n_components``), as a fit with that many gives.
+
+        Raises:
+            ValueError: if ``images`` is not (N, 784) or ``n_components`` is not an int
+                from 1 to the number of components.
+        """
+        first = self._first(n_components)
+        images = np.asarray(images, dtype=np.float64)
+        if images.ndim != 2 or images.shape[1] != self.mean.size:
+            raise ValueError(f"images must have shape (N, {self.mean.size}), got {images.shape}")
+        return images @ first.T - self.mean[None, :] @ first.T  # as scikit-learn's
+
+    def reconstruct(self, images: np.ndarray, n_components: int) -> np.ndarray:
+        """``images`` projected onto the first ``n_components`` components, and back.
+
+        Args:
+            images: shape (N, 784).
+            n_components: the size of the linear code.
+
+        Returns:
+            The reconstructions, float64 of shape (N, 784).
+
+        Raises:
+            ValueError: as ``encode`` does.
+        """
+        return self.encode(images, n_components) @ self._first(n_components) + self.mean
+
+    def _first(self, n_components):
+        """The first ``n_components`` rows of ``components``, checked."""
+        most = len(self.components)
+        whole = isinstance(n_components, int | np.integer) and not isinstance(n_components, bool)
+        if not whole or not 1 <= n_components <= most:
+            raise ValueError(f"n_components must be an int from 1 to {most}, got {n_components!r}")
+        return self.components[:n_components]
+
+
 def pca_reconstruct(
     train_images: np.ndarray, images: np.ndarray, n_components: int = 128
 ) -> np.ndarray:
     """``images`` projected onto the top principal components of ``train_images``, and
-    back.
+    back: ``PCABaseline(train_images).reconstruct(images, n_components)``.
 
     The best linear code of ``n_components`` numbers: the linear baseline of an
-    autoencoder with a code of that size. Its pixels are not clipped to [0, 1].
+    autoencoder with a code of that size. Its pixels are not clipped to [0, 1]. To
+    reconstruct at several sizes, fit one ``PCABaseline`` and call its ``reconstruct``.
 
     Args:
         train_images: the images the components are fitted on, shape (M, 784).
@@ -62,8 +129,8 @@ def pca_reconstruct(
 
     Returns:
         The reconstructions, float64 of shape (N, 784).
+
+    Raises:
+        ValueError: as ``PCABaseline.reconstruct`` does.
     """
-    # exact, and fast for 784 pixels
-    pca = PCA(n_components=n_components, svd_solver="covariance_eigh")
-    pca.fit(np.asarray(train_images, dtype=np.float64))
-    return pca.inverse_transform(pca.transform(np.asarray(images, dtype=np.float64)))
+    return PCABaseline(train_images).reconstruct(images, n_components)

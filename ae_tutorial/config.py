@@ -1,19 +1,155 @@
 """A training run as data: the original's hyperparameters (``OriginalConfig``, chapter "The
-data" onwards) and a variational autoencoder's (``VAEConfig``), each a frozen dataclass."""
+data" onwards) and a variational autoencoder's (``VAEConfig``), each a frozen dataclass, and
+``ALLOWED``, the one table of the values their fields may take (the command line's options are
+generated from the fields and this table)."""
 
-from dataclasses import asdict, dataclass
+import math
+from dataclasses import asdict, dataclass, fields
 
-from .checks import positive_int
+import numpy as np
 
-#: The allowed values of ``OriginalConfig``'s string fields.
-CHOICES = {
+#: The widest layer, and the largest image, a configuration accepts: two dense layers of ten
+#: thousand units hold 0.2 billion weights (0.9 GB, and as much again for each of the
+#: optimiser's slots); a wider one would fail to allocate, or take the machine's memory.
+MAX_WIDTH = 10_000
+#: The most training steps (and steps between printed losses) a configuration accepts, 333
+#: times the original's 30,000: the loss history of ten million steps takes about a gigabyte.
+MAX_STEPS = 10_000_000
+#: The largest seed: NumPy's global generator, which ``keras.utils.set_random_seed`` seeds,
+#: takes no larger one.
+MAX_SEED = 2**32 - 1
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The numbers a field allows (scikit-learn's ``Interval`` constraint, in small).
+
+    Args:
+        kind: ``int`` (an integer, NumPy's too, never a bool) or ``float`` (a finite real
+            number, an integer included).
+        low: the least value allowed, or ``None`` for no bound below.
+        high: the largest value allowed, or ``None`` for no bound above.
+        low_open: whether ``low`` itself is refused (a learning rate must be above 0).
+        or_none: whether ``None`` is allowed too.
+    """
+
+    kind: type
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    or_none: bool = False
+
+    def __str__(self) -> str:
+        if self.kind is int and self.high is not None:
+            text = f"an integer in {self.low:_}..{self.high:_}"
+        elif self.kind is int:
+            text = "a positive integer" if self.low == 1 else f"an integer >= {self.low:_}"
+        else:
+            bounds = [] if self.low is None else [f"{'>' if self.low_open else '>='} {self.low}"]
+            bounds += [] if self.high is None else [f"<= {self.high}"]
+            text = " ".join(["a finite number", " and ".join(bounds)]).rstrip()
+        return f"None or {text}" if self.or_none else text
+
+    def check(self, value: object) -> object:
+        """``value`` as a plain ``int`` or ``float`` if allowed, else ``None`` if allowed.
+
+        Args:
+            value: the field's value.
+
+        Returns:
+            ``value`` as a Python ``int`` or ``float`` (a NumPy number becomes one), or
+            ``None``.
+
+        Raises:
+            ValueError: if ``value`` is not allowed (the message says what is).
+        """
+        if value is None and self.or_none:
+            return None
+        number = (int, np.integer) if self.kind is int else (int, float, np.integer, np.floating)
+        if isinstance(value, bool) or not isinstance(value, number):
+            raise ValueError(f"must be {self}, got {value!r}")
+        value = value.item() if isinstance(value, np.generic) else value
+        if (
+            (isinstance(value, float) and not math.isfinite(value))
+            or (self.low is not None and (value <= self.low if self.low_open else value < self.low))
+            or (self.high is not None and value > self.high)
+        ):
+            raise ValueError(f"must be {self}, got {value!r}")
+        return value
+
+
+#: The values every field of ``OriginalConfig`` and ``VAEConfig`` may take, by field name: an
+#: ``Interval`` of numbers or a tuple of the strings allowed (scikit-learn's
+#: ``_parameter_constraints`` is the model). Both configurations check their fields against it,
+#: and the command line's options take their choices from it.
+ALLOWED: dict[str, Interval | tuple[str, ...]] = {
+    "learning_rate": Interval(float, 0, low_open=True),
+    "num_steps": Interval(int, 1, MAX_STEPS),
+    "batch_size": Interval(int, 1),  # the data set refuses more images than it has
+    "display_step": Interval(int, 1, MAX_STEPS),
+    "examples_to_show": Interval(int, 1),
+    "num_hidden_1": Interval(int, 1, MAX_WIDTH),
+    "num_hidden_2": Interval(int, 1, MAX_WIDTH),
+    "num_input": Interval(int, 1, MAX_WIDTH),
+    "init_mean": Interval(float),
+    "init_stddev": Interval(float, 0),
+    "seed": Interval(int, 0, MAX_SEED),
     "initializer": ("normal", "glorot"),
     "optimizer": ("rmsprop", "keras_rmsprop", "adam"),
     "noise": ("none", "gaussian", "mask"),
+    "noise_level": Interval(float, 0),  # and below 1 for "mask": OriginalConfig checks it
     "loss": ("mse", "bce"),
     "activation": ("sigmoid", "relu", "linear"),
     "architecture": ("dense", "conv", "conv_wide"),
+    # VAEConfig's own fields
+    "latent_dim": Interval(int, 1, MAX_WIDTH),
+    "hidden": Interval(int, 1, MAX_WIDTH),
+    "reduction": ("sum", "mean"),
+    "epochs": Interval(int, 1),
+    "held_out_digit": Interval(int, 0, 9, or_none=True),
 }
+#: The string fields' allowed values: ``ALLOWED``'s tuples.
+CHOICES = {name: allowed for name, allowed in ALLOWED.items() if isinstance(allowed, tuple)}
+#: How a VAE's loss reduces over pixels and latent units (over the batch it is always the mean).
+REDUCTIONS = CHOICES["reduction"]
+#: What an architecture needs of the other fields: the convolutional ones take 28 x 28 images
+#: and Keras' default initialiser. ``OriginalConfig`` refuses anything else; the command line
+#: sets these for an architecture unless told otherwise.
+NEEDS: dict[str, dict[str, object]] = {
+    "conv": {"initializer": "glorot", "num_input": 784},
+    "conv_wide": {"initializer": "glorot", "num_input": 784},
+}
+
+
+class FieldError(ValueError):
+    """A configuration field's value refused: ``"OriginalConfig.num_steps must be ..."``.
+
+    Args:
+        owner: the configuration's class name.
+        field: the field's name (``error.field``).
+        reason: what is wrong, after the field's name (``error.reason``).
+    """
+
+    def __init__(self, owner: str, field: str, reason: str) -> None:
+        super().__init__(f"{owner}.{field} {reason}")
+        self.field, self.reason = field, reason
+
+
+def _check_fields(config) -> None:
+    """Check every field of ``config`` against ``ALLOWED``; store numbers as plain ones."""
+    owner = type(config).__name__
+    for field in fields(config):
+        allowed, value = ALLOWED[field.name], getattr(config, field.name)
+        if isinstance(allowed, tuple):
+            if not isinstance(value, str) or value not in allowed:
+                raise FieldError(owner, field.name, f"must be one of {allowed}, got {value!r}")
+            value = str(value)
+        else:
+            try:
+                value = allowed.check(value)
+            except ValueError as error:
+                raise FieldError(owner, field.name, str(error)) from None
+        object.__setattr__(config, field.name, value)  # a NumPy number becomes a plain one
 
 
 @dataclass(frozen=True)
@@ -23,12 +159,14 @@ class OriginalConfig:
     Introduced in the book's first chapter; ``OriginalConfig()`` is the original exactly. The last
     seven fields depart from the original on purpose: another initialiser or optimiser
     (chapter "Why the original learns so slowly"), noisy inputs for a denoising autoencoder
-    (chapter "What the code learned"), and another loss, activation or architecture;
-    allowed values are in ``CHOICES``. Every field is a keyword argument; the comment beside
-    each field in the source says what the original calls it.
+    (chapter "What the code learned"), and another loss, activation or architecture.
+    ``ALLOWED`` lists the values each field may take, and ``NEEDS`` what an architecture needs
+    of the others. Every field is a keyword argument; the comment beside each field in the
+    source says what the original calls it, and ``python -m ae_tutorial train`` has an option
+    for each (its help is the description below).
 
     Args:
-        learning_rate: RMSProp's learning rate.
+        learning_rate: the optimiser's learning rate (the original's RMSProp's).
         num_steps: training steps, one minibatch each.
         batch_size: images per minibatch.
         display_step: the loss is printed at step 1 and every ``display_step`` steps.
@@ -37,7 +175,7 @@ class OriginalConfig:
         num_hidden_2: width of the second hidden layer: the length of the code.
         num_input: pixels per image (28 * 28).
         init_mean: mean of the normal distribution the weights and biases are drawn from.
-        init_stddev: its standard deviation.
+        init_stddev: the standard deviation of that normal distribution.
         seed: seeds the initial weights and the batch order.
         initializer: ``"normal"`` (N(``init_mean``, ``init_stddev``)) or ``"glorot"``
             (Keras' default: Glorot-uniform weights, zero biases).
@@ -59,12 +197,12 @@ class OriginalConfig:
             the filters. Both need ``initializer="glorot"`` and ``num_input=784``.
 
     Raises:
-        ValueError: naming the field, if a count is not a positive integer, the seed is not an
-            integer >= 0, the learning
-            rate is not positive, a string field is not one of ``CHOICES``,
-            ``noise_level`` is out of range for ``noise``, ``loss="bce"`` is asked of a
-            linear output, or a convolutional architecture is given another
-            ``initializer`` or ``num_input``.
+        ValueError: a ``FieldError`` naming the field, if a value is not one that ``ALLOWED``
+            gives it (a count that is not a positive integer or is above its bound, a seed
+            outside 0..2**32 - 1, a learning rate that is not a finite number above 0, a
+            string not among its choices), ``noise_level`` is not below 1 for
+            ``noise="mask"``, ``loss="bce"`` is asked of a linear output, or a field is not
+            what the architecture ``NEEDS``.
     """
 
     learning_rate: float = 0.01  # RMSPropOptimizer(learning_rate)
@@ -88,52 +226,31 @@ class OriginalConfig:
     architecture: str = "dense"  # "dense" (the original's), "conv" or "conv_wide" (convolutions)
 
     def __post_init__(self):
-        for name in (
-            "num_steps",
-            "batch_size",
-            "display_step",
-            "num_hidden_1",
-            "num_hidden_2",
-            "num_input",
-        ):
-            value = positive_int(f"OriginalConfig.{name}", getattr(self, name))
-            object.__setattr__(self, name, value)  # a NumPy integer becomes a plain int
-        object.__setattr__(self, "seed", _seed("OriginalConfig", self.seed))
-        if not self.learning_rate > 0:
-            raise ValueError(
-                f"OriginalConfig.learning_rate must be > 0, got {self.learning_rate!r}"
-            )
-        for name, allowed in CHOICES.items():
-            if getattr(self, name) not in allowed:
-                raise ValueError(
-                    f"OriginalConfig.{name} must be one of {allowed}, got {getattr(self, name)!r}"
-                )
-        if not 0 <= self.noise_level < (1 if self.noise == "mask" else float("inf")):
-            raise ValueError(
-                f"OriginalConfig.noise_level {self.noise_level!r} is out of range "
-                f"for noise {self.noise!r}"
+        _check_fields(self)
+        if self.noise == "mask" and not self.noise_level < 1:
+            raise FieldError(
+                "OriginalConfig",
+                "noise_level",
+                f"{self.noise_level!r} is out of range for noise 'mask' (a fraction below 1)",
             )
         self._check_combination()
 
     def _check_combination(self):
-        """Raise ``ValueError`` for field values that do not go together."""
+        """Raise ``FieldError`` for field values that do not go together."""
         if self.loss == "bce" and self.output_activation == "linear":
-            raise ValueError(
-                "OriginalConfig.loss 'bce' needs outputs in (0, 1); a linear autoencoder's "
-                "are not (use loss='mse')"
+            raise FieldError(
+                "OriginalConfig",
+                "loss",
+                "'bce' needs outputs in (0, 1); a linear autoencoder's are not (use loss='mse')",
             )
-        if not self.is_conv:
-            return
-        if self.initializer != "glorot":
-            raise ValueError(
-                "OriginalConfig.initializer must be 'glorot' for architecture "
-                f"{self.architecture!r} (Keras' default), got {self.initializer!r}"
-            )
-        if self.num_input != 784:
-            raise ValueError(
-                "OriginalConfig.num_input must be 784 (28 x 28) for architecture "
-                f"{self.architecture!r}, got {self.num_input!r}"
-            )
+        for name, needed in NEEDS.get(self.architecture, {}).items():
+            if getattr(self, name) != needed:
+                raise FieldError(
+                    "OriginalConfig",
+                    name,
+                    f"must be {needed!r} for architecture {self.architecture!r}, "
+                    f"got {getattr(self, name)!r}",
+                )
 
     @property
     def is_conv(self) -> bool:
@@ -160,10 +277,6 @@ class OriginalConfig:
         return asdict(self)
 
 
-#: How a VAE's loss reduces over pixels and latent units (over the batch it is always the mean).
-REDUCTIONS = ("sum", "mean")
-
-
 @dataclass(frozen=True)
 class VAEConfig:
     """Everything that decides a trained ``VAE``: its widths, its loss, its training and data.
@@ -186,9 +299,11 @@ class VAEConfig:
             (chapter "Anomaly detection" trains on nine digits).
 
     Raises:
-        ValueError: naming the field, if a count is not a positive integer, the seed is not an
-            integer >= 0, the learning rate is not positive, ``reduction`` is not one of
-            ``REDUCTIONS`` or ``held_out_digit`` is not ``None`` or a digit.
+        ValueError: a ``FieldError`` naming the field, if a value is not one that ``ALLOWED``
+            gives it (a count that is not a positive integer or is above its bound, a seed
+            outside 0..2**32 - 1, a learning rate that is not a finite number above 0,
+            ``reduction`` not in ``REDUCTIONS``, ``held_out_digit`` neither ``None`` nor a
+            digit).
     """
 
     latent_dim: int = 2
@@ -202,23 +317,7 @@ class VAEConfig:
     held_out_digit: int | None = None
 
     def __post_init__(self):
-        for name in ("latent_dim", "hidden", "num_input", "epochs", "batch_size"):
-            value = positive_int(f"VAEConfig.{name}", getattr(self, name))
-            object.__setattr__(self, name, value)
-        object.__setattr__(self, "seed", _seed("VAEConfig", self.seed))
-        if not self.learning_rate > 0:
-            raise ValueError(f"VAEConfig.learning_rate must be > 0, got {self.learning_rate!r}")
-        if self.reduction not in REDUCTIONS:
-            raise ValueError(
-                f"VAEConfig.reduction must be one of {REDUCTIONS}, got {self.reduction!r}"
-            )
-        digit = self.held_out_digit
-        if digit is not None:
-            if isinstance(digit, bool) or not hasattr(digit, "__index__") or not 0 <= digit <= 9:
-                raise ValueError(
-                    f"VAEConfig.held_out_digit must be None or a digit 0-9, got {digit!r}"
-                )
-            object.__setattr__(self, "held_out_digit", int(digit))
+        _check_fields(self)
 
     def to_dict(self) -> dict[str, object]:
         """Return the fields as a plain ``dict`` (for cache keys and tables).
@@ -227,10 +326,3 @@ class VAEConfig:
             Each field's value by its name.
         """
         return asdict(self)
-
-
-def _seed(owner, seed):
-    """``seed`` as a plain int, or ``ValueError`` naming ``owner`` unless an integer >= 0."""
-    if isinstance(seed, bool) or not hasattr(seed, "__index__") or seed < 0:
-        raise ValueError(f"{owner}.seed must be an integer >= 0, got {seed!r}")
-    return int(seed)

@@ -5,10 +5,11 @@ two strided 3 x 3 convolutions (16 and 32 filters, ReLU) take the 28 x 28 image 
 a dense layer to the code; the decoder mirrors them with transposed convolutions.
 ``"conv_wide"`` has twice the filters (32 and 64, maps of 7 x 7 x 64). Weights are
 Glorot-uniform and biases zero (Keras' defaults), drawn from the seed the model passes.
+Both halves, and the dense ``Encoder`` and ``Decoder`` of ``model.py``, are a ``_Stack``:
+Keras layers applied in turn.
 """
 
 import keras
-import numpy as np
 
 from ._tf import tf
 from .checks import check_images, check_pixel_values
@@ -58,9 +59,20 @@ def _decoder_layers(config, seed):
 
 
 class _Stack(keras.layers.Layer):
-    """Keras ``layers`` applied in turn, (batch, ``widths[0]``) to (batch, ``widths[1]``)."""
+    """Keras ``layers`` applied in turn, (batch, ``widths[0]``) to (batch, ``widths[-1]``).
 
-    def __init__(self, layers, widths, **kwargs):
+    The one layer class of both architectures: ``Encoder`` and ``Decoder`` stack two
+    ``Dense`` layers, ``ConvEncoder`` and ``ConvDecoder`` their convolutions. The layers
+    are ``stack``; their weights are created in that order.
+
+    Args:
+        layers: the Keras layers, first applied first.
+        widths: the input's width first and the output's last; a dense stack gives every
+            layer's, ``(784, 256, 128)`` for the original's encoder.
+        **kwargs: passed on to ``keras.layers.Layer``.
+    """
+
+    def __init__(self, layers: list[keras.layers.Layer], widths: tuple[int, ...], **kwargs):
         super().__init__(**kwargs)
         self.stack, self.widths = layers, widths
 
@@ -81,7 +93,7 @@ class _Stack(keras.layers.Layer):
             x: float, shape (batch, ``widths[0]``).
 
         Returns:
-            float32 of shape (batch, ``widths[1]``).
+            float32 of shape (batch, ``widths[-1]``).
 
         Raises:
             ValueError: if ``x`` is not float of shape (batch, ``widths[0]``).
@@ -92,15 +104,15 @@ class _Stack(keras.layers.Layer):
         return x
 
     def compute_output_shape(self, input_shape: tuple[int | None, int]) -> tuple[int | None, int]:
-        """``(batch, widths[1])`` for ``input_shape`` ``(batch, widths[0])``.
+        """``(batch, widths[-1])`` for ``input_shape`` ``(batch, widths[0])``.
 
         Args:
             input_shape: ``(batch, widths[0])``.
 
         Returns:
-            ``(batch, widths[1])``.
+            ``(batch, widths[-1])``.
         """
-        return (input_shape[0], self.widths[1])
+        return (input_shape[0], self.widths[-1])
 
 
 class ConvEncoder(_Stack):
@@ -179,8 +191,9 @@ def multiply_adds(model) -> int:
 
     Introduced in chapter "How small can the code be?", to say what a wider network costs.
     A ``Dense`` layer costs its kernel's size; a ``Conv2D`` its kernel's size at each output
-    position; a ``Conv2DTranspose`` its kernel's size at each input position. Biases,
-    activations and reshapes are left out.
+    position; a ``Conv2DTranspose`` its kernel's size at each input position
+    (``flops.layer_multiply_adds`` counts each). Biases, activations and reshapes are left
+    out.
 
     Args:
         model: an ``Autoencoder`` (dense or convolutional).
@@ -188,15 +201,6 @@ def multiply_adds(model) -> int:
     Returns:
         The count, an ``int``. A training step costs about three times this per image.
     """
-    total, shape = 0, (1, model.config.num_input)
-    for half in (model.encoder, model.decoder):
-        layers = getattr(half, "stack", None) or [half.layer_1, half.layer_2]
-        for layer in layers:
-            out = layer.compute_output_shape(shape)
-            size = int(np.prod(layer.kernel.shape)) if hasattr(layer, "kernel") else 0
-            if isinstance(layer, keras.layers.Conv2DTranspose):
-                size *= shape[1] * shape[2]  # each input position
-            elif isinstance(layer, keras.layers.Conv2D):
-                size *= out[1] * out[2]  # each output position
-            total, shape = total + size, out
-    return total
+    from .flops import forward_layers, layer_multiply_adds
+
+    return sum(layer_multiply_adds(*row)[0] for row in forward_layers(model, 1))

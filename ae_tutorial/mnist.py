@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 MIRROR = "https://storage.googleapis.com/cvdf-datasets/mnist/"
-ENV_VAR = "AE_TUTORIAL_MNIST_DIR"
+#: The environment variable naming the folder of the four files.
+MNIST_DIR_VAR = "AE_TUTORIAL_MNIST_DIR"
 SHA256 = {  # the published digests; a line each, however long
     "train-images-idx3-ubyte.gz": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",  # noqa: E501
     "train-labels-idx1-ubyte.gz": "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",  # noqa: E501
@@ -37,8 +38,8 @@ def default_data_dir() -> Path:
         ``$AE_TUTORIAL_MNIST_DIR`` if set, else ``$KERAS_HOME/datasets/mnist-canonical``
         (``KERAS_HOME`` defaulting to ``~/.keras``), ``~`` expanded.
     """
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR]).expanduser()
+    if os.environ.get(MNIST_DIR_VAR):
+        return Path(os.environ[MNIST_DIR_VAR]).expanduser()
     keras_home = os.environ.get("KERAS_HOME", os.path.join("~", ".keras"))
     return Path(keras_home, "datasets", "mnist-canonical").expanduser()
 
@@ -124,7 +125,7 @@ def download(name: str, data_dir: str | os.PathLike) -> Path:
     except (OSError, ValueError) as error:
         raise OSError(
             f"{data_dir / name}: missing, and downloading it from {MIRROR + name} failed "
-            f"({error}). Put the canonical file there, or set ${ENV_VAR} to a folder "
+            f"({error}). Put the canonical file there, or set ${MNIST_DIR_VAR} to a folder "
             "holding the four MNIST .gz files."
         ) from error
     finally:

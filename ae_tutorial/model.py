@@ -6,9 +6,9 @@ Introduced in chapters "The encoder" and "The decoder".
 import keras
 
 from ._tf import tf
-from .checks import check_images, check_pixel_values
+from .checks import check_pixel_values
 from .config import OriginalConfig
-from .conv import ConvDecoder, ConvEncoder
+from .conv import ConvDecoder, ConvEncoder, _Stack
 
 #: The original's names for the eight arrays, in ``Autoencoder.get_weights()`` order.
 ORIGINAL_NAMES = (
@@ -46,59 +46,23 @@ def _dense(units, activation, config, seed, name):
     )
 
 
-class _TwoLayers(keras.layers.Layer):
-    """Two dense layers, ``widths[0] -> widths[1] -> widths[2]``, with ``activations``."""
-
-    def __init__(self, widths, activations, config, seed, **kwargs):
-        super().__init__(**kwargs)
-        self.widths = widths
-        self.layer_1 = _dense(widths[1], activations[0], config, seed, "layer_1")
-        self.layer_2 = _dense(widths[2], activations[1], config, seed, "layer_2")
-
-    def build(self, input_shape: tuple[int | None, int]) -> None:
-        """Create both layers' weights (Keras calls it on first use).
-
-        Args:
-            input_shape: ``(batch, widths[0])``; the batch size may be ``None``.
-        """
-        self.layer_1.build(input_shape)
-        self.layer_2.build((input_shape[0], self.widths[1]))
-
-    def call(self, x: tf.Tensor) -> tf.Tensor:
-        """``layer_2(layer_1(x))``; called as ``layer(x)``.
-
-        Args:
-            x: float, shape (batch, ``widths[0]``).
-
-        Returns:
-            float32 of shape (batch, ``widths[2]``), each value in [0, 1] for sigmoid units.
-
-        Raises:
-            ValueError: if ``x`` is not float of shape (batch, ``widths[0]``).
-        """
-        check_images(x, self.widths[0], f"{self.name} input")
-        return self.layer_2(self.layer_1(x))
-
-    def compute_output_shape(self, input_shape: tuple[int | None, int]) -> tuple[int | None, int]:
-        """The output shape for ``input_shape``: ``(batch, widths[2])``.
-
-        Args:
-            input_shape: ``(batch, widths[0])``.
-
-        Returns:
-            ``(batch, widths[2])``.
-        """
-        return (input_shape[0], self.widths[2])
+def _dense_layers(widths, activations, config, seed):
+    """``layer_1`` and ``layer_2``, ``_dense`` layers ``widths[0] -> widths[1] -> widths[2]``
+    with ``activations``."""
+    return [
+        _dense(widths[1], activations[0], config, seed, "layer_1"),
+        _dense(widths[2], activations[1], config, seed, "layer_2"),
+    ]
 
 
-class Encoder(_TwoLayers):
+class Encoder(_Stack):
     """784 -> 256 -> 128, sigmoid units: x (batch, 784) to the code z (batch, 128).
 
-    Introduced in chapter "The encoder". ``layer_1`` and ``layer_2`` are Keras ``Dense``
-    layers whose ``kernel`` and ``bias`` are the original's ``encoder_h1/b1`` and
-    ``encoder_h2/b2``. Pixels that are NaN or outside [0, 1] raise ``ValueError``
-    (checked on eager calls). ``config.activation`` may replace both sigmoids with ReLU
-    or with nothing (linear).
+    Introduced in chapter "The encoder". ``layer_1`` and ``layer_2``, applied in turn
+    (its ``stack``), are Keras ``Dense`` layers whose ``kernel`` and ``bias`` are the
+    original's ``encoder_h1/b1`` and ``encoder_h2/b2``. Pixels that are NaN or outside
+    [0, 1] raise ``ValueError`` (checked on eager calls). ``config.activation`` may
+    replace both sigmoids with ReLU or with nothing (linear).
 
     Args:
         config: the layer widths (``num_input``, ``num_hidden_1``, ``num_hidden_2``),
@@ -119,7 +83,9 @@ class Encoder(_TwoLayers):
     ) -> None:
         widths = (config.num_input, config.num_hidden_1, config.num_hidden_2)
         activations = (config.activation, config.activation)
-        super().__init__(widths, activations, config, seed, name=name, **kwargs)
+        layers = _dense_layers(widths, activations, config, seed)
+        super().__init__(layers, widths, name=name, **kwargs)
+        self.layer_1, self.layer_2 = layers
 
     def call(self, x: tf.Tensor) -> tf.Tensor:
         """The code ``z`` of ``x``; called as ``encoder(x)``.
@@ -138,7 +104,7 @@ class Encoder(_TwoLayers):
         return super().call(x)
 
 
-class Decoder(_TwoLayers):
+class Decoder(_Stack):
     """128 -> 256 -> 784, sigmoid units: z (batch, 128) to x_hat (batch, 784).
 
     Introduced in chapter "The decoder"; the mirror image of ``Encoder`` (the original's
@@ -165,7 +131,9 @@ class Decoder(_TwoLayers):
     ) -> None:
         widths = (config.num_hidden_2, config.num_hidden_1, config.num_input)
         activations = (config.activation, config.output_activation)
-        super().__init__(widths, activations, config, seed, name=name, **kwargs)
+        layers = _dense_layers(widths, activations, config, seed)
+        super().__init__(layers, widths, name=name, **kwargs)
+        self.layer_1, self.layer_2 = layers
 
 
 class Autoencoder(keras.Model):

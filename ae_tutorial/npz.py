@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 #: The environment variable naming the weight cache's folder.
-ENV_VAR = "AE_TUTORIAL_CACHE"
+CACHE_VAR = "AE_TUTORIAL_CACHE"
 
 
 def cache_dir() -> Path:
@@ -23,7 +23,7 @@ def cache_dir() -> Path:
     Returns:
         The cache folder, ``~`` expanded (it may not exist yet).
     """
-    return Path(os.environ.get(ENV_VAR) or Path("~", ".cache", "ae_tutorial")).expanduser()
+    return Path(os.environ.get(CACHE_VAR) or Path("~", ".cache", "ae_tutorial")).expanduser()
 
 
 def _digest(arrays):

@@ -1,13 +1,23 @@
 """Figures: digit canvases, originals against reconstructions, loss curves, codes in 2-D,
 nearest neighbours and rows of noisy, denoised and clean digits.
 
-Every function returns a matplotlib ``Figure`` and never calls ``plt.show()``.
+Every function returns a matplotlib ``Figure`` and never calls ``plt.show()``. Every scatter
+of digits, here and in the latent explorer, colours digit ``d`` with ``DIGIT_COLORS[d]``.
 """
 
 from collections.abc import Sequence
 
 import numpy as np
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+
+#: The colour of each digit, 0 to 9, in every scatter of the book: Petroff's ten-colour
+#: sequence (matplotlib's ``petroff10`` style), chosen to stay distinct under the common
+#: colour-vision deficiencies. Hex strings, so that the HTML figures use them too.
+DIGIT_COLORS = (
+    "#3f90da", "#ffa90e", "#bd1f01", "#94a4a2", "#832db6",
+    "#a96b59", "#e76300", "#b9ac70", "#717581", "#92dadd",
+)  # fmt: skip
 
 
 def canvas(images: np.ndarray, n: int = 4) -> np.ndarray:
@@ -155,7 +165,8 @@ def plot_codes_2d(
     title: str = "Test codes in two dimensions",
 ) -> Figure:
     """One scatter panel per item of ``projections`` (a dict: panel title -> (N, 2) points),
-    each point coloured by its digit in ``labels`` (N,) and each digit named at its median.
+    each point coloured by its digit in ``labels`` (N,) with ``DIGIT_COLORS`` and each digit
+    named at its median.
 
     Introduced in chapter "What the code learned" (PCA and t-SNE of the 128-number codes).
 
@@ -166,8 +177,17 @@ def plot_codes_2d(
 
     Returns:
         The figure, one panel per projection from left to right.
+
+    Raises:
+        ValueError: if a label is not a digit from 0 to 9.
     """
     labels = np.asarray(labels)
+    if labels.ndim != 1 or not np.isin(labels, np.arange(10)).all():
+        raise ValueError(
+            f"labels must be digits 0 to 9 of shape (N,), got shape {labels.shape} "
+            f"with values {np.unique(labels)}"
+        )
+    digits = ListedColormap(DIGIT_COLORS, name="digits")
     fig = Figure(figsize=(5 * len(projections), 5.2), layout="constrained")
     axes = fig.subplots(1, len(projections), squeeze=False)[0]
     for ax, (name, points) in zip(axes, projections.items(), strict=True):
@@ -176,7 +196,7 @@ def plot_codes_2d(
             points[:, 0],
             points[:, 1],
             c=labels,
-            cmap="tab10",
+            cmap=digits,
             vmin=-0.5,
             vmax=9.5,
             s=4,

@@ -7,11 +7,12 @@ number the way the text writes it, before it is glued.
 """
 
 
-def glue(name: str | None = None, value: object = None, /, **values: object) -> object:
+def glue(name: str | None = None, value: object = None, /, **values: object) -> object | None:
     """Store values for ``{glue:text}`name``` in the book, and return them.
 
     ``glue("key", value)`` stores one value and returns it; ``glue(key=value, ...)`` stores
-    each keyword's value under its name and returns them as a dict. Without myst-nb (a
+    each keyword's value under its name and returns ``None``, so that a cell ending in it
+    displays nothing. Without myst-nb (a
     notebook opened on Colab) nothing is stored and the values are only returned, so every
     chapter also runs outside the book's tools.
 
@@ -23,7 +24,7 @@ def glue(name: str | None = None, value: object = None, /, **values: object) -> 
         **values: more values, each stored under its keyword.
 
     Returns:
-        ``value`` when called with a name, else ``values`` as a dict.
+        ``value`` when called with a name, else ``None``.
 
     Raises:
         TypeError: if both a name and keywords are given, or neither.
@@ -38,7 +39,7 @@ def glue(name: str | None = None, value: object = None, /, **values: object) -> 
     for key, item in pairs:
         if myst_glue is not None:
             myst_glue(key, item, display=False)
-    return values if name is None else value
+    return value
 
 
 def shown(value: float, spec: str) -> float:

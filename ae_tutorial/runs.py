@@ -75,6 +75,14 @@ PRESETS: dict[str, OriginalConfig | VAEConfig] = {
     "vae_16_without_2": VAEConfig(**_VAE_16, held_out_digit=2),
 }
 
+#: The presets the chapters load through ``trained`` (seed 0): the book's weight cache. The
+#: first run of the book trains them once; ``scripts/warm_cache.py`` trains them up front.
+BOOK_PRESETS: tuple[str, ...] = (
+    *("original", "glorot", "keras_rmsprop", "adam", "glorot_adam_1e-3", "denoiser", "masker"),
+    *("linear_16", "dense_16", "dense_bce_16", "conv_16", "conv_denoiser_128"),
+    *("vae_2d", "vae_2d_mean", "vae_16", "vae_16_without_2"),
+)
+
 #: Each sweep: the presets it trains over seeds, into ``book/data/sweep_<name>.csv``.
 SWEEPS: dict[str, tuple[str, ...]] = {
     "variants": tuple(_VARIANTS),

@@ -1,10 +1,268 @@
-"""Read the results of a sweep: many trainings over several seeds (``scripts/sweep.py``)."""
+"""Sweeps: many trainings over several seeds, stored a row per run and read back.
+
+A sweep is a tuple of preset names: one of ``SWEEPS`` or of the two ``SEED_BANDS``. Each of
+its runs is one preset at one seed, ``ae.preset(name, seed=seed)``. ``sweep_runner.run_sweep``
+trains the runs not stored yet as Dask tasks and adds each finished run's row to the sweep's
+CSV in ``book/data`` (``file_name``) with ``store_row``; ``scripts/sweep.py`` is its command
+line. The chapters read a
+stored sweep with ``read_sweep`` and check their own run (seed 0, never in a sweep) against the
+stored seeds with ``prediction_interval``.
+
+Every sweep's CSV has one schema: the ``LEADING`` columns (the run's name and seed, its
+configuration as the JSON of the fields that differ from its class's defaults, the seconds
+its training took and the versions that ran it), then what the sweep measures (``columns``):
+the test and validation MSE and the mean loss of the last 1,000 steps of an autoencoder; the
+test MSE, mean KL and mean reconstruction term of a VAE; the loss at each step the original
+printed for a seed band. Rows stored before a column was recorded leave it empty.
+"""
 
 import csv
+import io
+import json
 import os
+import re
+from collections.abc import Iterable
+from dataclasses import fields
+from pathlib import Path
 
 import numpy as np
-from scipy import stats
+
+from .config import OriginalConfig, VAEConfig
+from .runs import SWEEPS, preset
+
+#: The seed bands (chapter "The training loop"): the original over seeds, its loss at each
+#: printed step, trained by the package's port and by the original's own TF1 graph.
+SEED_BANDS: dict[str, tuple[str, ...]] = {
+    "seed_band_port": ("original",),
+    "seed_band_tf1": ("original",),
+}
+
+
+#: The columns every sweep's CSV starts with.
+LEADING = ("name", "seed", "config", "seconds", "tensorflow", "keras", "backend")
+
+
+#: What each column of a stored row must look like, as ``run_one`` writes it (a seed band's
+#: ``loss_1``, ``loss_1000``, ... as ``loss_STEP``): a number cut short by a damaged file
+#: (0.01 for 0.011909) or a seed written 2.0 does not match. An empty value was not recorded
+#: (rows stored before the runner recorded it).
+FORMATS = {
+    "seed": r"\d+",
+    "seconds": r"(\d+\.\d)?",
+    "tensorflow": r"(\d+\.\d+\.\d+\S*)?",
+    "keras": r"(\d+\.\d+\.\d+\S*)?",
+    "backend": r"([a-z]+)?",
+    "test_mse": r"\d+\.\d{6}",
+    "validation_mse": r"\d+\.\d{6}",
+    "final_loss": r"\d+\.\d{6}",
+    "test_kl": r"\d+\.\d{3}",
+    "test_reconstruction": r"\d+\.\d{3}",
+    "loss_STEP": r"\d+\.\d{6}",
+}
+
+
+class SweepFileError(ValueError):
+    """A stored sweep CSV that the runner cannot trust; the message names the file and line."""
+
+
+def sweep_presets(sweep: str) -> tuple[str, ...]:
+    """The preset names that ``sweep`` trains.
+
+    Args:
+        sweep: a key of ``SWEEPS`` or ``SEED_BANDS``.
+
+    Returns:
+        The names, in the sweep's order.
+
+    Raises:
+        ValueError: if there is no such sweep (the message lists them).
+    """
+    every = {**SWEEPS, **SEED_BANDS}
+    if sweep not in every:
+        raise ValueError(f"no sweep {sweep!r}; the sweeps are: {', '.join(every)}")
+    return every[sweep]
+
+
+def file_name(sweep: str) -> str:
+    """The name of ``sweep``'s CSV in ``book/data``.
+
+    Args:
+        sweep: a key of ``SWEEPS`` or ``SEED_BANDS``.
+
+    Returns:
+        ``sweep_<sweep>.csv``; a seed band's ``<sweep>.csv``.
+
+    Raises:
+        ValueError: if there is no such sweep.
+    """
+    sweep_presets(sweep)  # a ValueError for an unknown sweep
+    return f"{sweep}.csv" if sweep in SEED_BANDS else f"sweep_{sweep}.csv"
+
+
+def printed_steps(config: OriginalConfig) -> list[int]:
+    """The steps whose loss the original prints.
+
+    Args:
+        config: the run's configuration.
+
+    Returns:
+        Step 1 and every ``display_step``-th step up to ``num_steps``.
+    """
+    return [s for s in range(1, config.num_steps + 1) if s == 1 or s % config.display_step == 0]
+
+
+def run_kind(sweep: str) -> str:
+    """What ``sweep``'s runs train, and so what they measure.
+
+    Args:
+        sweep: a key of ``SWEEPS`` or ``SEED_BANDS``.
+
+    Returns:
+        ``"port"`` or ``"tf1"`` for a seed band, ``"vae"`` or ``"autoencoder"`` otherwise.
+    """
+    if sweep in SEED_BANDS:
+        return sweep.removeprefix("seed_band_")
+    return "vae" if isinstance(preset(sweep_presets(sweep)[0]), VAEConfig) else "autoencoder"
+
+
+def columns(sweep: str, **changes: object) -> tuple[str, ...]:
+    """The header of ``sweep``'s CSV: ``LEADING``, then what the sweep measures.
+
+    Args:
+        sweep: a key of ``SWEEPS`` or ``SEED_BANDS``.
+        **changes: fields changed in every run (a quick test's ``num_steps``): a seed band's
+            columns are the steps that its runs print.
+
+    Returns:
+        The column names.
+    """
+    kind = run_kind(sweep)
+    if kind == "autoencoder":
+        return (*LEADING, "test_mse", "validation_mse", "final_loss")
+    if kind == "vae":
+        return (*LEADING, "test_mse", "test_kl", "test_reconstruction")
+    steps = printed_steps(preset(sweep_presets(sweep)[0], **changes))
+    return (*LEADING, *(f"loss_{step}" for step in steps))
+
+
+def config_json(config: OriginalConfig | VAEConfig) -> str:
+    """The ``config`` column: the fields that differ from the class's defaults, as JSON.
+
+    The seed, which has its own column, is left out; keys are sorted.
+
+    Args:
+        config: a run's configuration.
+
+    Returns:
+        A JSON object, ``"{}"`` for the defaults.
+    """
+    changed = {
+        field.name: getattr(config, field.name)
+        for field in fields(config)
+        if field.name != "seed" and getattr(config, field.name) != field.default
+    }
+    return json.dumps(changed, sort_keys=True)
+
+
+def read_rows(path: str | os.PathLike, header: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows stored in ``path`` (``[]`` if there is no file yet), each checked.
+
+    Args:
+        path: the CSV file.
+        header: the columns it must have (``columns``).
+
+    Returns:
+        Each row as ``{column: text}``, in the file's order.
+
+    Raises:
+        SweepFileError: naming ``path`` and the line, for a missing or other header, a row
+            with too many or too few fields, a value not as ``FORMATS`` says, a configuration
+            that is not a JSON object, or a run stored twice. Nothing is repaired or dropped.
+    """
+    if not Path(path).exists():
+        return []
+    with open(path, newline="", encoding="utf-8-sig") as f:  # utf-8-sig: a BOM is dropped
+        lines = list(csv.reader(f))
+    if not lines:
+        return []
+    if tuple(lines[0]) != header:
+        raise SweepFileError(f"{path}, line 1: the header must be {','.join(header)}")
+    rows, seen = [], set()
+    for number, values in enumerate(lines[1:], start=2):
+        rows.append(_checked_row(path, number, header, values))
+        key = (rows[-1]["name"], rows[-1]["seed"])
+        if key in seen:
+            raise SweepFileError(f"{path}, line {number}: {key[0]} seed {key[1]} is stored twice")
+        seen.add(key)
+    return rows
+
+
+def _checked_row(path, number, header, values):
+    """``values`` (line ``number`` of ``path``) as a row dict, or ``SweepFileError``."""
+    if len(values) != len(header):
+        raise SweepFileError(f"{path}, line {number}: {len(values)} fields, expected {len(header)}")
+    row = dict(zip(header, values, strict=True))
+    for column in header:
+        if column in ("name", "config"):  # any name (``pending`` compares it); JSON below
+            continue
+        pattern = FORMATS["loss_STEP" if column.startswith("loss_") else column]
+        if not re.fullmatch(pattern, row[column]):
+            raise SweepFileError(
+                f"{path}, line {number}: {column} {row[column]!r} is not as the runner "
+                "writes it (a damaged or hand-edited row)"
+            )
+    try:
+        is_object = isinstance(json.loads(row["config"]), dict)
+    except ValueError:
+        is_object = False
+    if not is_object:
+        raise SweepFileError(
+            f"{path}, line {number}: config {row['config']!r} is not a JSON object"
+        )
+    return row
+
+
+def write_rows(path: str | os.PathLike, header: tuple[str, ...], rows: Iterable[dict]) -> None:
+    """Write ``rows`` to ``path`` whole, by name and seed: a temporary file, then an atomic
+    rename, so the file on disk is always complete (an interrupt leaves the old one)."""
+    text = io.StringIO()
+    writer = csv.DictWriter(text, header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(sorted(rows, key=lambda r: (r["name"], int(r["seed"]))))
+    tmp = Path(path).with_suffix(f".csv.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text.getvalue(), encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def store_row(
+    path: str | os.PathLike, header: tuple[str, ...], row: dict[str, object]
+) -> list[dict[str, str]]:
+    """Add ``row`` to the file at ``path``, under a lock (``<path>.lock``), so that two
+    runners on one file both keep their rows: each re-reads the file before writing it.
+
+    Returns:
+        Every stored row, ``row`` included.
+    """
+    import fcntl  # POSIX only: imported here, so that reading a sweep works everywhere
+
+    with open(Path(path).with_suffix(".csv.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        key = (str(row["name"]), str(row["seed"]))
+        rows = [r for r in read_rows(path, header) if (r["name"], r["seed"]) != key]
+        rows.append({column: str(value) for column, value in row.items()})
+        write_rows(path, header, rows)
+        return rows
+
+
+def pending(
+    runs: Iterable[tuple[str, int]], rows: Iterable[dict[str, str]]
+) -> list[tuple[str, int]]:
+    """The ``(name, seed)`` of ``runs`` that ``rows`` does not hold yet."""
+    done = {(r["name"], int(r["seed"])) for r in rows}
+    return [run for run in runs if (run[0], run[1]) not in done]
 
 
 def read_sweep(path: str | os.PathLike, column: str = "test_mse") -> dict[str, np.ndarray]:
@@ -66,6 +324,8 @@ def prediction_interval(values: np.ndarray, level: float = 0.99) -> tuple[float,
     Raises:
         ValueError: if there are fewer than two finite values or ``level`` is out of range.
     """
+    from scipy import stats  # here, so that importing the runner stays light
+
     values = np.asarray(values, dtype=np.float64)
     if values.ndim != 1 or len(values) < 2 or not np.all(np.isfinite(values)):
         raise ValueError(f"need at least two finite values in a 1-D array, got {values!r}")

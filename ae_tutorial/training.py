@@ -135,7 +135,7 @@ def _chunks(num_steps, display_step, checkpoint_every=None, start=0):
     ends = {1, num_steps, *range(display_step, num_steps + 1, display_step)}
     ends |= set(range(checkpoint_every or num_steps, num_steps + 1, checkpoint_every or num_steps))
     ends = sorted(e for e in ends if e > start)
-    return [(a + 1, b) for a, b in zip([start, *ends[:-1]], ends, strict=True)]
+    return [(a + 1, b) for a, b in zip([start, *ends], ends, strict=False)]  # none if done
 
 
 def train(
@@ -203,7 +203,8 @@ def train(
         ValueError: for a count that is not a positive integer, ``checkpoint_every`` or
             ``resume`` without ``checkpoint_dir``, checkpoints without a ``DataSet``, or a
             checkpoint that does not fit this run (another configuration, model or data
-            set) or is past ``num_steps``.
+            set, or other ``num_steps``, ``display_step`` or ``checkpoint_every``: the
+            options that decide the bits) or is past ``num_steps``.
         FloatingPointError: if the loss, or a variable being checkpointed, becomes NaN or
             infinite.
     """
@@ -220,6 +221,7 @@ def train(
         checkpoint_dir,
         checkpoint_every,
         resume,
+        num_steps,
         display_step,
         dataset,
         config,
@@ -267,14 +269,15 @@ def train(
     return history
 
 
-def _checkpointer(folder, every, resume, display_step, dataset, config, variables):
+def _checkpointer(folder, every, resume, num_steps, display_step, dataset, config, variables):
     """``(Checkpointer or None, checkpoint_every)`` for ``train``'s arguments, checked."""
     if folder is None:
         if every is not None or resume:
             raise ValueError("checkpoint_every and resume need a checkpoint_dir")
         return None, None
     every = positive_int("checkpoint_every", display_step if every is None else every)
-    return Checkpointer(folder, variables, dataset, config), every
+    options = dict(num_steps=num_steps, display_step=display_step, checkpoint_every=every)
+    return Checkpointer(folder, variables, dataset, config, **options), every
 
 
 def _check_finite(losses, first):

@@ -14,21 +14,14 @@ trick). ``reduction="mean"`` averages over pixels and latent units instead of su
 variant the chapter shows going wrong.
 """
 
-import hashlib
-import json
-import warnings
-from typing import NamedTuple
-
 import keras
 import numpy as np
 from keras import ops
 
 from .checks import all_finite, check_images, check_pixel_values, positive_int
-from .npz import cache_dir, load_npz, save_npz
-from .seeds import training_seed
+from .config import REDUCTIONS, VAEConfig
+from .seeds import global_seed
 
-#: How the loss reduces over pixels and latent units (over the batch it is always the mean).
-REDUCTIONS = ("sum", "mean")
 #: Bump when a change here changes the weights or losses a training gives (the cache key).
 VAE_VERSION = 1
 
@@ -198,13 +191,45 @@ class VAE(keras.Model):
         }
 
 
+def kl_divergence(mean, log_var):
+    """KL(q(z | x) || N(0, 1)) of each latent unit, in nats, for a diagonal Gaussian q.
+
+    The closed form ``-(1 + log_var - mean ** 2 - exp(log_var)) / 2``: zero where a
+    unit's mean is 0 and its variance 1, the prior itself. Summed over the latent units,
+    it is the ELBO's KL term.
+
+    Args:
+        mean: the means of q(z | x), shape (N, latent units).
+        log_var: their log-variances, the same shape.
+
+    Returns:
+        The KL of each unit, the same shape (a backend tensor).
+    """
+    return -0.5 * (1.0 + log_var - ops.square(mean) - ops.exp(log_var))
+
+
+def bernoulli_cross_entropy(x, logits):
+    """-log p(x | z) of each pixel, in nats: a Bernoulli decoder's binary cross-entropy.
+
+    ``-(x log p + (1 - x) log(1 - p))`` with ``p = sigmoid(logits)``, computed from
+    the logits (``keras.ops.binary_crossentropy`` with ``from_logits=True``), which
+    stays finite where ``p`` rounds to 0 or 1. Summed over the pixels, it is the ELBO's
+    reconstruction term.
+
+    Args:
+        x: the images, pixels in [0, 1], shape (N, pixels).
+        logits: the decoder's logits, the same shape.
+
+    Returns:
+        The cross-entropy of each pixel, the same shape (a backend tensor).
+    """
+    return ops.binary_crossentropy(ops.cast(x, "float32"), logits, from_logits=True)
+
+
 def _terms(x, outputs, reduce):
-    """Binary cross-entropy over pixels and KL over latent units, each reduced by
-    ``reduce``."""
-    x = ops.cast(x, "float32")
-    bce = ops.binary_crossentropy(x, outputs["logits"], from_logits=True)
-    mean, log_var = outputs["mean"], outputs["log_var"]
-    kl = -0.5 * (1.0 + log_var - ops.square(mean) - ops.exp(log_var))
+    """The ELBO's reconstruction and KL terms of each image, reduced by ``reduce``."""
+    bce = bernoulli_cross_entropy(x, outputs["logits"])
+    kl = kl_divergence(outputs["mean"], outputs["log_var"])
     return reduce(bce, axis=-1), reduce(kl, axis=-1)
 
 
@@ -283,98 +308,57 @@ def negative_elbo(
     return np.concatenate(scores)
 
 
-def _load_vae(path, model, key):
-    """The history of the VAE entry at ``path``, its weights set into ``model``; ``ValueError``
-    if it was stored for another key or holds a weight that is not finite."""
-    arrays = load_npz(path)
-    if str(arrays["key"]) != key:
-        raise ValueError("it was stored for other settings")
-    weights = [arrays[f"weight_{i}"] for i in range(len(model.weights))]
-    if not all_finite(weights):
-        raise ValueError("a weight is not finite")
-    model.set_weights(weights)
-    return json.loads(str(arrays["history"]))
-
-
-class TrainedVAE(NamedTuple):
-    """What ``trained_vae`` returns: the model, its per-epoch history, and whether cached.
+def build_vae(config: VAEConfig) -> VAE:
+    """The untrained ``VAE`` of ``config``, compiled with Adam and built.
 
     Args:
-        model: the trained ``VAE``.
-        history: ``{"loss": [...], "reconstruction": [...], "kl": [...]}``, one per epoch.
-        from_cache: ``True`` if the weights were loaded from the cache.
-    """
-
-    model: VAE
-    history: dict[str, list[float]]
-    from_cache: bool
-
-
-def trained_vae(
-    images: np.ndarray,
-    latent_dim: int = 2,
-    hidden: int = 256,
-    reduction: str = "sum",
-    epochs: int = 20,
-    batch_size: int = 128,
-    learning_rate: float = 1e-3,
-    seed: int = 0,
-    cache: bool = True,
-) -> TrainedVAE:
-    """A ``VAE`` trained by ``fit`` with Adam on ``images``, from the weight cache if there.
-
-    The cache entry is keyed by every argument, a digest of ``images``, the Keras version and
-    backend and ``VAE_VERSION``; it lives in the ``vae`` folder of ``trained``'s cache
-    (``$AE_TUTORIAL_CACHE``), where ``python -m ae_tutorial cache`` does not list it.
-
-    Args:
-        images: the training images, shape (N, 784), pixels in [0, 1].
-        latent_dim: passed to ``VAE``.
-        hidden: passed to ``VAE``.
-        reduction: passed to ``VAE``.
-        epochs: passes over ``images``.
-        batch_size: images per step.
-        learning_rate: Adam's.
-        seed: the weights', the noise's and the shuffling's seed, shifted by
-            ``$AE_TUTORIAL_SEED_SHIFT`` (``training_seed``).
-        cache: look up and store the result in the cache.
+        config: its widths, reduction, learning rate and seed.
 
     Returns:
-        ``TrainedVAE(model, history, from_cache)``.
+        ``VAE(latent_dim, hidden, num_input, reduction, seed)``, ready for ``fit``, with
+        ``config`` as its ``config`` attribute (``trained`` keys its cache entry by it).
+    """
+    model = VAE(config.latent_dim, config.hidden, config.num_input, config.reduction, config.seed)
+    model.config = config
+    model.compile(optimizer=keras.optimizers.Adam(config.learning_rate))
+    model.build((None, config.num_input))
+    return model
+
+
+def train_vae(
+    model: VAE, images: np.ndarray, config: VAEConfig, verbose: bool = False
+) -> dict[str, list[float]]:
+    """Train ``model`` by ``fit`` on ``images`` as ``config`` says, seeded by ``config.seed``.
+
+    ``fit`` shuffles with the global random generators, so the training runs inside
+    ``global_seed(config.seed)``: it repeats bit for bit, and the caller's generators are
+    left as they were. ``trained`` calls it on a cache miss.
+
+    Args:
+        model: a ``VAE``, compiled and built (``build_vae``).
+        images: the training images, float32 of shape (N, ``config.num_input``) in [0, 1].
+        config: the epochs, batch size and seed.
+        verbose: print each epoch's mean loss.
+
+    Returns:
+        ``{"loss": [...], "reconstruction": [...], "kl": [...]}``, one value per epoch.
 
     Raises:
-        ValueError: if ``images`` are not float pixels in [0, 1] of shape (N, D), N >= 1, or
-            a count is not a positive integer.
-        FloatingPointError: if a loss is not finite.
+        ValueError: if ``images`` are not float pixels in [0, 1] of shape
+            (N, ``config.num_input``), N >= 1.
+        FloatingPointError: if a loss or, after the last update, a weight is not finite.
     """
-    positive_int("epochs", epochs)
-    positive_int("batch_size", batch_size)
-    images = _pixels(images, None)
-    seed = training_seed(seed)
-    model = VAE(latent_dim, hidden, images.shape[1], reduction, seed)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate))
-    model.build((None, images.shape[1]))
-    key = json.dumps(
-        [
-            latent_dim, hidden, reduction, epochs, batch_size, learning_rate, seed,
-            hashlib.sha256(images.tobytes()).hexdigest(), images.shape,
-            keras.__version__, keras.backend.backend(), VAE_VERSION,
-        ]
-    )  # fmt: skip
-    path = cache_dir() / "vae" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
-    if cache and path.exists():
-        try:
-            return TrainedVAE(model, _load_vae(path, model, key), True)
-        except (KeyError, ValueError) as error:
-            warnings.warn(f"cache entry {path} is damaged ({error}); retraining it", stacklevel=2)
-    keras.utils.set_random_seed(seed)
-    fitted = model.fit(images, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
+    images = _pixels(images, config.num_input, "training images")
+    with global_seed(config.seed):
+        fitted = model.fit(
+            images, epochs=config.epochs, batch_size=config.batch_size, shuffle=True, verbose=0
+        )
     history = {k: [float(v) for v in fitted.history[k]] for k in ("loss", "reconstruction", "kl")}
     if not np.all(np.isfinite(history["loss"])):
         raise FloatingPointError(f"the VAE's loss is not finite: {history['loss']}")
     if not all_finite(model.get_weights()):
         raise FloatingPointError("the VAE's last update left a weight that is not finite")
-    if cache:
-        weights = {f"weight_{i}": np.asarray(w) for i, w in enumerate(model.get_weights())}
-        save_npz(path, {**weights, "history": np.array(json.dumps(history)), "key": np.array(key)})
-    return TrainedVAE(model, history, False)
+    if verbose:
+        for epoch, loss in enumerate(history["loss"], start=1):
+            print(f"Epoch {epoch}: loss (negative ELBO) {loss:.2f}")
+    return history

@@ -27,20 +27,20 @@ several at a time, are printed beside it. The benchmark reports; it gates nothin
 --conv measures, the same way and taking turns, ``ae.train`` on the original's network and on
 the convolutional autoencoder of the code-size chapter (CONV_CONFIG: code 16, Adam, trained
 without XLA), CONV_SHORT and CONV_SHORT + CONV_STEPS steps for the slower convolutional model.
-A step's FLOPs are counted from the layers' shapes (``step_gflop``): the multiply-adds of each
-Conv2D, Conv2DTranspose and Dense layer's forward pass for one image (a bias add counted as
-one), x 2 FLOPs per multiply-add, x 3 for the forward pass and the two products of the
-backward pass (weight and input gradient), x batch. For dense layers that is 6 x parameters x
-batch exactly. Each model's ceiling is its step's convolutions and matrix products alone,
-forward and backward, in the order a step needs them (``tf_step_products``; for the dense
-original, ``tf_step_matmuls``). The table gives steps/s, GFLOP/s, the share of the ceiling
-and how many times as long a convolutional step takes as a dense one; --json writes them.
+A step's FLOPs are counted from the layers' shapes (``ae_tutorial.flops``): the multiply-adds
+of each Conv2D, Conv2DTranspose and Dense layer's forward pass for one image (a bias add
+counted as one), x 2 FLOPs per multiply-add, x 3 for the forward pass and the two products of
+the backward pass (weight and input gradient), x batch. For dense layers that is 6 x
+parameters x batch exactly. Each model's ceiling is its step's convolutions and matrix
+products alone, forward and backward, in the order a step needs them (``tf_step_products``,
+with tools/ceiling.py's products; for the dense original, ``tf_step_matmuls``). The table
+gives steps/s, GFLOP/s, the share of the ceiling and how many times as long a convolutional
+step takes as a dense one; --json writes them.
 """
 
 import argparse
 import dataclasses
 import json
-import math
 import os
 import platform
 import statistics
@@ -57,19 +57,18 @@ from ae_tutorial import tf
 import keras
 import numpy as np
 
-CONFIG = ae.OriginalConfig()
+from ae_tutorial.flops import forward_layers, layer_kind, layer_multiply_adds, step_gflop
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the root, for tools/
+from tools.ceiling import step_products, step_products_graph
+
+CONFIG = ae.preset("original")
 PARAMETERS = ae.Autoencoder(CONFIG).count_params()  # 468,368 for the original's network
 STEP_GFLOP = 6 * PARAMETERS * CONFIG.batch_size / 1e9
 SHORT, STEPS, REPEATS = 50, 1000, 5
-#: --conv: the code-size chapter's convolutional autoencoder, and its (fewer) steps.
-CONV_CONFIG = ae.OriginalConfig(
-    architecture="conv",
-    activation="relu",
-    initializer="glorot",
-    optimizer="adam",
-    learning_rate=0.001,
-    num_hidden_2=16,
-)
+#: --conv: the code-size chapter's convolutional autoencoder (its preset; this benchmark runs
+#: its own numbers of steps), and those (fewer) steps.
+CONV_CONFIG = ae.preset("conv_16")
 CONV_SHORT, CONV_STEPS, CONV_REPEATS = 20, 200, 3
 
 
@@ -223,120 +222,8 @@ def tf_step_matmuls(dependent=True):
     return lambda n: dependent_products(tf.constant(n)).numpy()
 
 
-# --conv: a model's layers, their arithmetic, and the ceiling of its step's products.
-
-
-def forward_layers(model, batch=B):
-    """``(layer, input shape, output shape)`` for each layer of ``model`` that has a kernel
-    (Conv2D, Conv2DTranspose, Dense), in the order of the forward pass, for ``batch`` images.
-    The layers without one (Reshape, Flatten) only relabel a tensor's shape."""
-    shape, found = (batch, model.config.num_input), []
-    for half in (model.encoder, model.decoder):
-        for layer in getattr(half, "stack", None) or (half.layer_1, half.layer_2):
-            output = tuple(layer.compute_output_shape(shape))
-            if hasattr(layer, "kernel"):
-                found.append((layer, shape, output))
-            shape = output
-    return found
-
-
-def kind(layer):
-    """``"conv"``, ``"deconv"`` (transposed convolution) or ``"dense"``."""
-    if isinstance(layer, keras.layers.Conv2DTranspose):
-        return "deconv"
-    if isinstance(layer, keras.layers.Conv2D):
-        return "conv"
-    if isinstance(layer, keras.layers.Dense):
-        return "dense"
-    raise TypeError(f"no FLOP count for {type(layer).__name__}")
-
-
-def multiply_adds(layer, input_shape, output_shape):
-    """``(kernel, bias)``: the multiply-adds of ``layer``'s forward pass for one image.
-
-    Every kernel weight meets one input value at each position the kernel takes: each output
-    position of a Conv2D, each input position of a Conv2DTranspose (which spreads every input
-    value over a window of the output), once for a Dense layer. A bias is added to every
-    output value, counted as one multiply-add, as 6 x parameters x batch counts it.
-    """
-    positions = input_shape[1:-1] if kind(layer) == "deconv" else output_shape[1:-1]
-    kernel = math.prod(layer.kernel.shape) * math.prod(positions)
-    return kernel, math.prod(output_shape[1:]) if layer.use_bias else 0
-
-
-def step_gflop(layers):
-    """GFLOP of one training step of ``forward_layers(model, batch)``: every forward
-    multiply-add, x 2 FLOPs, x 3 (forward, weight gradient, input gradient), x batch."""
-    batch = layers[0][1][0]
-    return 6 * batch * sum(sum(multiply_adds(*row)) for row in layers) / 1e9
-
-
-#: The TensorFlow op of each product: the forward pass, the weight and the input gradient.
-PRODUCT_OPS = {
-    "dense": ("MatMul", "MatMul", "MatMul"),
-    "conv": ("Conv2D", "Conv2DBackpropFilter", "Conv2DBackpropInput"),
-    "deconv": ("Conv2DBackpropInput", "Conv2DBackpropFilter", "Conv2D"),
-}
-
-
-def step_products(layers):
-    """``[(layer name, op, GFLOP)]``: the convolutions and matrix products of one step, as
-    ``step_products_graph`` runs them (the first layer's input gradient is not needed)."""
-    batch, found = layers[0][1][0], []
-    for part in range(3):  # the forward pass, the weight gradients, the input gradients
-        for i, row in enumerate(layers):
-            if part < 2 or i > 0:
-                op = PRODUCT_OPS[kind(row[0])][part]
-                found.append((row[0].name, op, 2 * batch * multiply_adds(*row)[0] / 1e9))
-    return found
-
-
-def _conv_args(layer):
-    return dict(strides=(1, *layer.strides, 1), padding=layer.padding.upper())
-
-
-def _forward(layer, x, kernel, output_shape):
-    """The layer's product, without bias or activation: Conv2D, Conv2DBackpropInput, MatMul."""
-    if kind(layer) == "dense":
-        return tf.matmul(x, kernel)
-    if kind(layer) == "conv":
-        return tf.nn.conv2d(x, kernel, **_conv_args(layer))
-    return tf.nn.conv2d_transpose(x, kernel, output_shape, **_conv_args(layer))
-
-
-def _backward(layer, x, kernel, dy, input_gradient=True):
-    """``(dkernel, dx)`` of ``y = _forward(layer, x, kernel)`` for the output gradient ``dy``;
-    ``dx`` is None without ``input_gradient``. A transposed convolution's gradients are a
-    convolution's with input and output swapped."""
-    if kind(layer) == "dense":
-        dx = tf.matmul(dy, kernel, transpose_b=True) if input_gradient else None
-        return tf.matmul(x, dy, transpose_a=True), dx
-    image, maps = (x, dy) if kind(layer) == "conv" else (dy, x)  # conv2d(image) = maps
-    dkernel = tf.raw_ops.Conv2DBackpropFilter(
-        input=image, filter_sizes=kernel.shape, out_backprop=maps, **_conv_args(layer)
-    )
-    if not input_gradient:
-        return dkernel, None
-    if kind(layer) == "conv":
-        return dkernel, tf.nn.conv2d_transpose(dy, kernel, x.shape, **_conv_args(layer))
-    return dkernel, tf.nn.conv2d(dy, kernel, **_conv_args(layer))
-
-
-def step_products_graph(layers, x, kernels, dy=None):
-    """One step's products on ``x``: the forward chain, then from the output gradient ``dy``
-    (default: the output itself) each layer's kernel gradient and, but for the first layer's,
-    its input gradient, each waiting for the gradient of its output. Returns the kernel
-    gradients."""
-    inputs = []
-    for (layer, input_shape, output_shape), kernel in zip(layers, kernels, strict=True):
-        inputs.append(tf.reshape(x, input_shape))
-        x = _forward(layer, inputs[-1], kernel, output_shape)
-    grad, grads = x if dy is None else dy, []
-    for i in reversed(range(len(layers))):
-        grad = tf.reshape(grad, layers[i][2])
-        dkernel, grad = _backward(layers[i][0], inputs[i], kernels[i], grad, i > 0)
-        grads.insert(0, dkernel)
-    return grads
+# --conv: the ceiling of a model's step. Its FLOPs are counted by ae_tutorial.flops
+# (``forward_layers``, ``step_gflop``), its products are tools/ceiling.py's.
 
 
 def tf_step_products(model, batch=B):
@@ -560,13 +447,13 @@ def conv_method():
         ("conv", CONV_CONFIG, CONV_SHORT, CONV_STEPS),
     ):
         model = ae.Autoencoder(config)
-        layers = forward_layers(model)
+        layers = forward_layers(model, B)
         products = step_products(layers)
         method[key] = {
-            "config": {  # the fields that depart from the original
+            "config": {  # the fields that depart from the original (steps: the benchmark's)
                 f.name: getattr(config, f.name)
                 for f in dataclasses.fields(config)
-                if getattr(config, f.name) != getattr(CONFIG, f.name)
+                if getattr(config, f.name) != getattr(CONFIG, f.name) and f.name != "num_steps"
             },
             "short_steps": short,
             "steps": steps,
@@ -574,11 +461,11 @@ def conv_method():
             "layers": [
                 {
                     "name": layer.name,
-                    "kind": kind(layer),
+                    "kind": layer_kind(layer),
                     "input": shape[1:],
                     "output": output[1:],
                     "kernel": tuple(layer.kernel.shape),
-                    "multiply_adds": multiply_adds(layer, shape, output),  # per image
+                    "multiply_adds": layer_multiply_adds(layer, shape, output),  # per image
                 }
                 for layer, shape, output in layers
             ],

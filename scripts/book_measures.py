@@ -5,8 +5,8 @@
                                                     that chapter, with every code line over
                                                     88 characters and sentence over 40 words
 
-The measures are the ones ``tests/test_book_measures.py`` holds the book to; they live in
-``tests/_measures.py``.
+The measures are the ones ``tests/book/test_book_measures.py`` holds the book to; they live in
+``tools/measures.py``.
 """
 
 import argparse
@@ -14,9 +14,8 @@ import statistics
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-import _measures as m
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the root, for tools/
+from tools import measures as m
 
 
 def main():

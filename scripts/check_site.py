@@ -44,7 +44,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
-from add_install_cell import toc_files  # scripts/ is on sys.path when run as a script
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the root, for tools/
+from tools.book import toc_files
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
