@@ -306,15 +306,15 @@ class VAEConfig:
             digit).
     """
 
-    latent_dim: int = 2
-    hidden: int = 256
-    num_input: int = 784
-    reduction: str = "sum"
-    epochs: int = 20
-    batch_size: int = 128
-    learning_rate: float = 1e-3
-    seed: int = 0
-    held_out_digit: int | None = None
+    latent_dim: int = 2  # latent units: the code's length
+    hidden: int = 256  # the encoder's and the decoder's hidden ReLU layer
+    num_input: int = 784  # pixels per image (28 * 28)
+    reduction: str = "sum"  # "sum" (the ELBO) or "mean" over pixels and latent units
+    epochs: int = 20  # passes over the training digits
+    batch_size: int = 128  # images per step
+    learning_rate: float = 1e-3  # Adam's
+    seed: int = 0  # the weights', the sampling noise's and the shuffling's
+    held_out_digit: int | None = None  # a digit left out of the training digits, or None
 
     def __post_init__(self):
         _check_fields(self)

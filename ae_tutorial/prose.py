@@ -8,7 +8,7 @@ number the way the text writes it, before it is glued.
 
 
 def glue(name: str | None = None, value: object = None, /, **values: object) -> object | None:
-    """Store values for ``{glue:text}`name``` in the book, and return them.
+    """Store values for ``{glue:text}`name``` in the book; return the value given with a name.
 
     ``glue("key", value)`` stores one value and returns it; ``glue(key=value, ...)`` stores
     each keyword's value under its name and returns ``None``, so that a cell ending in it

@@ -3,7 +3,7 @@
 Training is seeded, but a trained network's bits also depend on the CPU: another machine
 trains another network from the same seed. To see the book's claims hold for another
 draw, set ``AE_TUTORIAL_SEED_SHIFT`` to an integer: every network the book trains
-(``trained``, ``trained_vae`` and the chapters that call ``training_seed``) then starts
+(``trained``, for both kinds, and the chapters that call ``training_seed``) then starts
 from its seed plus that shift. Unset or ``0``, the seeds are the book's own.
 """
 
