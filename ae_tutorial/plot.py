@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-#: The colour of each digit, 0 to 9, in every scatter of the book: Petroff's ten-colour
+#: The colour of each digit 0 to 9 in every scatter of the book, Petroff's ten-colour
 #: sequence (matplotlib's ``petroff10`` style), chosen to stay distinct under the common
 #: colour-vision deficiencies. Hex strings, so that the HTML figures use them too.
 DIGIT_COLORS = (

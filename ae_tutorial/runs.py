@@ -48,7 +48,7 @@ _MODELS = {  # the code-size sweep's models, each at every size in CODE_SIZES
 _SHORT = {"num_steps": CODE_SIZE_STEPS}
 _VAE_16 = {"latent_dim": 16, "epochs": 23, "batch_size": 256}  # about 5,000 steps of 256
 
-#: Every named training: name -> its configuration, seed 0.
+#: Every named training, its name mapped to its configuration (seed 0).
 PRESETS: dict[str, OriginalConfig | VAEConfig] = {
     **{name: OriginalConfig(**fields) for name, fields in _VARIANTS.items()},
     **{
@@ -83,7 +83,8 @@ BOOK_PRESETS: tuple[str, ...] = (
     *("vae_2d", "vae_2d_mean", "vae_16", "vae_16_without_2"),
 )
 
-#: Each sweep: the presets it trains over seeds, into ``book/data/sweep_<name>.csv``.
+#: Each sweep's name mapped to the presets it trains over seeds, into
+#: ``book/data/sweep_<name>.csv``.
 SWEEPS: dict[str, tuple[str, ...]] = {
     "variants": tuple(_VARIANTS),
     "code_size": tuple(f"{model}_{size}" for model in _MODELS for size in CODE_SIZES),
