@@ -36,6 +36,10 @@ _HOME = {
     "ConvEncoder": "conv",
     "ConvDecoder": "conv",
     "multiply_adds": "conv",
+    "DeepEncoder": "deep",
+    "DeepDecoder": "deep",
+    "DEEP_WIDTHS": "deep",
+    "squared_error_per_image": "deep",
     "ORIGINAL_NAMES": "model",
     "LAYER_NAMES": "model",
     "RMSProp": "optim",
@@ -83,6 +87,9 @@ _HOME = {
     "train_vae": "vae",
     "vae_predict": "vae",
     "negative_elbo": "vae",
+    "binarized": "likelihood",
+    "importance_weighted_bound": "likelihood",
+    "standard_error": "likelihood",
     "latent_explorer": "explorer",
     "LatentExplorer": "explorer",
     "OUTLIER_KINDS": "anomaly",
@@ -91,15 +98,22 @@ _HOME = {
     "threshold_at": "anomaly",
     "detection_rates": "anomaly",
     "DetectionRates": "anomaly",
+    "DIGITS": "one_class",
+    "OneClassSplit": "one_class",
+    "one_class_split": "one_class",
+    "one_class_auc": "one_class",
+    "gcn_min_max": "one_class",
+    "pca_scorer": "one_class",
+    "fit_scorer": "one_class",
 }
 __all__ = list(_HOME)
 #: Modules that load without TensorFlow; any other is imported after ``_tf``, quietly.
 _LIGHT = {
     "config", "runs", "checks", "prose", "cli", "npz", "mnist", "sweeps", "sweep_runner",
-    "explorer", "anomaly", "seeds",
+    "explorer", "anomaly", "seeds", "one_class",
 }  # fmt: skip
 #: Modules written for any Keras backend: TensorFlow is loaded first only when it is Keras'.
-_ANY_BACKEND = {"vae", "cache", "data"}
+_ANY_BACKEND = {"vae", "cache", "data", "likelihood"}
 
 
 def __getattr__(name: str) -> object:

@@ -95,29 +95,33 @@ ALLOWED: dict[str, Interval | tuple[str, ...]] = {
     "init_stddev": Interval(float, 0),
     "seed": Interval(int, 0, MAX_SEED),
     "initializer": ("normal", "glorot"),
-    "optimizer": ("rmsprop", "keras_rmsprop", "adam"),
+    "optimizer": ("rmsprop", "keras_rmsprop", "adam", "adam_cosine"),
     "noise": ("none", "gaussian", "mask"),
     "noise_level": Interval(float, 0),  # and below 1 for "mask": OriginalConfig checks it
     "loss": ("mse", "bce"),
-    "activation": ("sigmoid", "relu", "linear"),
-    "architecture": ("dense", "conv", "conv_wide"),
+    "activation": ("sigmoid", "relu", "linear", "tanh"),
+    "architecture": ("dense", "conv", "conv_wide", "deep"),
     # VAEConfig's own fields
     "latent_dim": Interval(int, 1, MAX_WIDTH),
     "hidden": Interval(int, 1, MAX_WIDTH),
     "reduction": ("sum", "mean"),
     "epochs": Interval(int, 1),
     "held_out_digit": Interval(int, 0, 9, or_none=True),
+    "hidden_layers": Interval(int, 1, 10),
+    "binarize": ("none", "dynamic"),
 }
 #: The string fields' allowed values: ``ALLOWED``'s tuples.
 CHOICES = {name: allowed for name, allowed in ALLOWED.items() if isinstance(allowed, tuple)}
 #: How a VAE's loss reduces over pixels and latent units (over the batch it is always the mean).
 REDUCTIONS = CHOICES["reduction"]
 #: What an architecture needs of the other fields: the convolutional ones take 28 x 28 images
-#: and Keras' default initialiser. ``OriginalConfig`` refuses anything else; the command line
-#: sets these for an architecture unless told otherwise.
+#: and Keras' default initialiser, and so does the deep one (N(0, 1) weights on its 1,000-wide
+#: layers would saturate or blow up every unit). ``OriginalConfig`` refuses anything else; the
+#: command line sets these for an architecture unless told otherwise.
 NEEDS: dict[str, dict[str, object]] = {
     "conv": {"initializer": "glorot", "num_input": 784},
     "conv_wide": {"initializer": "glorot", "num_input": 784},
+    "deep": {"initializer": "glorot", "num_input": 784},
 }
 
 
@@ -179,22 +183,30 @@ class OriginalConfig:
         seed: seeds the initial weights and the batch order.
         initializer: ``"normal"`` (N(``init_mean``, ``init_stddev``)) or ``"glorot"``
             (Keras' default: Glorot-uniform weights, zero biases).
-        optimizer: ``"rmsprop"`` (TF1's), ``"keras_rmsprop"`` or ``"adam"``.
+        optimizer: ``"rmsprop"`` (TF1's), ``"keras_rmsprop"``, ``"adam"``, or
+            ``"adam_cosine"``: Adam whose rate falls from ``learning_rate`` to 0 along half a
+            cosine over ``num_steps``.
         noise: how the inputs are corrupted: ``"none"``, ``"gaussian"`` or ``"mask"``.
         noise_level: the Gaussian noise's standard deviation, or the fraction of pixels
             zeroed (below 1).
         loss: ``"mse"`` (the original's mean squared error) or ``"bce"`` (binary
             cross-entropy, the mean over pixels and images).
-        activation: the hidden units' activation, ``"sigmoid"``, ``"relu"`` or ``"linear"``.
+        activation: the hidden units' activation, ``"sigmoid"``, ``"relu"``, ``"tanh"`` or
+            ``"linear"``.
             For ``"dense"``, every hidden layer's, the code's included, and ``"linear"`` makes
             every layer linear, the output too: a linear autoencoder, which learns PCA's
             subspace. For the convolutional ones, the code layer's only (their convolutions
-            are ReLU, their output sigmoid).
+            are ReLU, their output sigmoid); for ``"deep"``, the six hidden layers' (its code
+            is linear, its output sigmoid).
         architecture: ``"dense"`` (the original's 784-256-128-256-784, widths from
             ``num_input``, ``num_hidden_1`` and ``num_hidden_2``), or ``"conv"``:
             convolutions with 16 and 32 filters on the 28 x 28 image and a code of
             ``num_hidden_2`` numbers (``num_hidden_1`` unused); ``"conv_wide"`` has twice
-            the filters. Both need ``initializer="glorot"`` and ``num_input=784``.
+            the filters; or ``"deep"``: Hinton and Salakhutdinov's 784-1000-500-250-code
+            network and its mirror image (chapter "How small can the code be?"), hidden units
+            with ``activation``, a linear code of ``num_hidden_2`` numbers as in the paper, a
+            sigmoid output (``num_hidden_1`` unused). All three need
+            ``initializer="glorot"`` and ``num_input=784``.
 
     Raises:
         ValueError: a ``FieldError`` naming the field, if a value is not one that ``ALLOWED``
@@ -218,12 +230,12 @@ class OriginalConfig:
     seed: int = 0  # seeds the initial weights and the batch order
     # Departures from the original, for the chapters that go beyond it (defaults: the original).
     initializer: str = "normal"  # "normal": N(init_mean, init_stddev); "glorot": Keras' default
-    optimizer: str = "rmsprop"  # "rmsprop" (TF1's), "keras_rmsprop" or "adam"
+    optimizer: str = "rmsprop"  # "rmsprop" (TF1's), "keras_rmsprop", "adam" or "adam_cosine"
     noise: str = "none"  # corrupt the inputs: "none", "gaussian" (stddev) or "mask" (fraction)
     noise_level: float = 0.0  # the Gaussian noise's stddev, or the fraction of pixels zeroed
     loss: str = "mse"  # "mse" (the original's) or "bce" (binary cross-entropy)
     activation: str = "sigmoid"  # the hidden units': "sigmoid", "relu" or "linear" (all linear)
-    architecture: str = "dense"  # "dense" (the original's), "conv" or "conv_wide" (convolutions)
+    architecture: str = "dense"  # "dense" (the original's), "conv", "conv_wide" or "deep"
 
     def __post_init__(self):
         _check_fields(self)
@@ -283,12 +295,13 @@ class VAEConfig:
 
     What ``trained`` takes for a variational autoencoder (chapter "A variational
     autoencoder"), as ``OriginalConfig`` is for the original's network. The model is
-    ``VAE(latent_dim, hidden, num_input, reduction, seed)``, trained by ``fit`` with Adam on
-    MNIST's 55,000 training digits, less any of ``held_out_digit``.
+    ``VAE(latent_dim, hidden, num_input, reduction, seed, hidden_layers, activation,
+    binarize)``, trained by ``fit`` with Adam on MNIST's 55,000 training digits, less any of
+    ``held_out_digit``.
 
     Args:
         latent_dim: latent units (the code's length).
-        hidden: width of the encoder's and the decoder's hidden ReLU layer.
+        hidden: width of the encoder's and the decoder's hidden layers.
         num_input: pixels per image.
         reduction: ``"sum"`` over pixels and latent units (the ELBO) or ``"mean"``.
         epochs: passes over the training digits.
@@ -297,6 +310,12 @@ class VAEConfig:
         seed: the weights', the noise's and the shuffling's seed.
         held_out_digit: a digit (0-9) left out of the training digits, or ``None``
             (chapter "Anomaly detection" trains on nine digits).
+        hidden_layers: hidden layers of width ``hidden`` in the encoder, and as many in the
+            decoder (Burda et al.'s VAE has two).
+        activation: the hidden units' activation (``ALLOWED["activation"]``).
+        binarize: ``"none"`` (grey pixels) or ``"dynamic"``: each training image's pixels
+            drawn anew as 0 or 1, Bernoulli of their grey value, every time it is seen
+            (section "Measure the likelihood in nats").
 
     Raises:
         ValueError: a ``FieldError`` naming the field, if a value is not one that ``ALLOWED``
@@ -307,7 +326,7 @@ class VAEConfig:
     """
 
     latent_dim: int = 2  # latent units: the code's length
-    hidden: int = 256  # the encoder's and the decoder's hidden ReLU layer
+    hidden: int = 256  # width of the encoder's and the decoder's hidden layers
     num_input: int = 784  # pixels per image (28 * 28)
     reduction: str = "sum"  # "sum" (the ELBO) or "mean" over pixels and latent units
     epochs: int = 20  # passes over the training digits
@@ -315,6 +334,9 @@ class VAEConfig:
     learning_rate: float = 1e-3  # Adam's
     seed: int = 0  # the weights', the sampling noise's and the shuffling's
     held_out_digit: int | None = None  # a digit left out of the training digits, or None
+    hidden_layers: int = 1  # hidden layers in the encoder, and as many in the decoder
+    activation: str = "relu"  # the hidden units': "relu", "tanh", "sigmoid" or "linear"
+    binarize: str = "none"  # "dynamic": pixels drawn as 0/1 from their grey value, every batch
 
     def __post_init__(self):
         _check_fields(self)

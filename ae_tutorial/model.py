@@ -145,7 +145,9 @@ class Autoencoder(keras.Model):
     the same network. Introduced in chapter "The decoder"; float32 input of shape
     (batch, 784), output of the same shape. ``encoder`` and ``decoder`` are its two
     halves: ``Encoder`` and ``Decoder``, or for a convolutional ``config.architecture``,
-    ``ConvEncoder`` and ``ConvDecoder``.
+    ``ConvEncoder`` and ``ConvDecoder``, or for ``"deep"`` (Hinton and Salakhutdinov's
+    784-1000-500-250-30, chapter "How small can the code be?"), ``DeepEncoder`` and
+    ``DeepDecoder``.
 
     Args:
         config: the architecture, widths, activations, initialiser and the seed of the
@@ -166,6 +168,11 @@ class Autoencoder(keras.Model):
         if config.is_conv:
             self.encoder = ConvEncoder(config, seed=seed)
             self.decoder = ConvDecoder(config, seed=seed)
+        elif config.architecture == "deep":
+            from .deep import DeepDecoder, DeepEncoder  # it imports _dense from here
+
+            self.encoder = DeepEncoder(config, seed=seed)
+            self.decoder = DeepDecoder(config, seed=seed)
         else:
             self.encoder = Encoder(config, seed=seed)
             self.decoder = Decoder(config, seed=seed)

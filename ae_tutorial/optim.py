@@ -107,22 +107,31 @@ def make_optimizer(config: OriginalConfig) -> keras.optimizers.Optimizer:
 
     ``"rmsprop"`` is the original's (``RMSProp`` above); ``"keras_rmsprop"`` and ``"adam"`` are
     Keras' ``RMSprop`` and ``Adam`` with their other defaults (chapter "Why the original
-    learns so slowly").
+    learns so slowly"). ``"adam_cosine"`` is that ``Adam`` with its rate falling from
+    ``config.learning_rate`` to 0 along half a cosine over ``config.num_steps`` steps (Keras'
+    ``CosineDecay``; chapter "How small can the code be?").
 
     Args:
-        config: its ``optimizer`` and ``learning_rate`` are used.
+        config: its ``optimizer`` and ``learning_rate`` are used (and for ``"adam_cosine"``,
+            ``num_steps``).
 
     Returns:
         A new, unbuilt optimiser.
 
     Raises:
-        ValueError: if ``config.optimizer`` is not one of the three.
+        ValueError: if ``config.optimizer`` is not one of the four.
     """
     kinds = {
         "rmsprop": RMSProp,
         "keras_rmsprop": keras.optimizers.RMSprop,
         "adam": keras.optimizers.Adam,
     }
+    if config.optimizer == "adam_cosine":
+        rate = keras.optimizers.schedules.CosineDecay(config.learning_rate, config.num_steps)
+        return keras.optimizers.Adam(learning_rate=rate)
     if config.optimizer not in kinds:
-        raise ValueError(f"unknown optimizer {config.optimizer!r}; choose one of {sorted(kinds)}")
+        raise ValueError(
+            f"unknown optimizer {config.optimizer!r}; choose one of {sorted(kinds)} "
+            "or 'adam_cosine'"
+        )
     return kinds[config.optimizer](learning_rate=config.learning_rate)

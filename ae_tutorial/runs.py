@@ -46,7 +46,20 @@ _MODELS = {  # the code-size sweep's models, each at every size in CODE_SIZES
     "conv": {**BEST, "activation": "relu", "architecture": "conv"},
 }
 _SHORT = {"num_steps": CODE_SIZE_STEPS}
+#: The steps of a one-class training: about 11 epochs of one digit's ~5,500 images, half the
+#: epochs that ``CODE_SIZE_STEPS`` are of all 55,000 digits (thirty trainings a seed).
+ONE_CLASS_STEPS = 250
 _VAE_16 = {"latent_dim": 16, "epochs": 23, "batch_size": 256}  # about 5,000 steps of 256
+#: Hinton and Salakhutdinov's 784-1000-500-250-30 with the book's recipe (chapter "How small can
+#: the code be?"): Glorot, ReLU, the paper's BCE, Adam at 1e-3 decaying to 0 along a cosine
+_DEEP = {**BEST, "optimizer": "adam_cosine", "activation": "relu", "loss": "bce"}
+_DEEP |= {"architecture": "deep", "num_hidden_2": 30}
+#: The stored deep runs' steps (37 epochs of 256 digits), and the chapter's own short run's
+DEEP_STEPS, DEEP_SHORT_STEPS = 8_000, 1_000
+#: Burda et al.'s one-stochastic-layer VAE, 784-200-200-50 with tanh units, on dynamically
+#: binarised digits, in batches of 100 (theirs: 20), for the likelihood sweep.
+_BURDA = {"latent_dim": 50, "hidden": 200, "hidden_layers": 2, "activation": "tanh"}
+_BURDA |= {"binarize": "dynamic", "batch_size": 100}
 
 #: Every named training, its name mapped to its configuration (seed 0).
 PRESETS: dict[str, OriginalConfig | VAEConfig] = {
@@ -73,6 +86,21 @@ PRESETS: dict[str, OriginalConfig | VAEConfig] = {
     "vae_16": VAEConfig(**_VAE_16),
     # chapter "Anomaly detection": nine digits, the 2s held out
     "vae_16_without_2": VAEConfig(**_VAE_16, held_out_digit=2),
+    # Hinton and Salakhutdinov's network: stored over seeds, and the chapter's short run
+    "deep_30": OriginalConfig(**_DEEP, num_steps=DEEP_STEPS),
+    "deep_30_short": OriginalConfig(**_DEEP, num_steps=DEEP_SHORT_STEPS),
+    # chapter "A variational autoencoder": the likelihood in nats, 2,750 and 22,000 steps
+    "vae_burda_short": VAEConfig(**_BURDA, epochs=5),
+    "vae_burda": VAEConfig(**_BURDA, epochs=40),
+    # the one-class benchmark (chapter "Anomaly detection"): dense_16, conv_16 and vae_16
+    # for about 11 epochs of one digit's ~5,500 images: ~250 steps
+    "one_class_dense_16": OriginalConfig(
+        **_MODELS["dense"], num_steps=ONE_CLASS_STEPS, num_hidden_2=16
+    ),
+    "one_class_conv_16": OriginalConfig(
+        **_MODELS["conv"], num_steps=ONE_CLASS_STEPS, num_hidden_2=16
+    ),
+    "one_class_vae_16": VAEConfig(**{**_VAE_16, "epochs": 11}),
 }
 
 #: The presets the chapters load through ``trained`` (seed 0): the book's weight cache. The
@@ -80,7 +108,7 @@ PRESETS: dict[str, OriginalConfig | VAEConfig] = {
 BOOK_PRESETS: tuple[str, ...] = (
     *("original", "glorot", "keras_rmsprop", "adam", "glorot_adam_1e-3", "denoiser", "masker"),
     *("linear_16", "dense_16", "dense_bce_16", "conv_16", "conv_denoiser_128"),
-    *("vae_2d", "vae_2d_mean", "vae_16", "vae_16_without_2"),
+    *("vae_2d", "vae_2d_mean", "vae_16", "vae_16_without_2", "vae_burda_short"),
 )
 
 #: Each sweep's name mapped to the presets it trains over seeds, into
@@ -91,6 +119,14 @@ SWEEPS: dict[str, tuple[str, ...]] = {
     "conv": ("conv_wide_16", "conv_denoiser_128"),
     "vae_baseline": ("dense_bce_16",),
     "vae": ("vae_16",),
+    # chapter "A variational autoencoder": test log-likelihoods by the importance-weighted bound
+    "likelihood": ("vae_burda_short", "vae_burda"),
+    # chapter "Anomaly detection": each preset trained on one digit, for each digit
+    "one_class": ("one_class_dense_16", "one_class_conv_16", "one_class_vae_16"),
+    # chapter "Anomaly detection": trained on nine digits, scored on the held-out 2s
+    "held_out_2": ("dense_16", "vae_16_without_2"),
+    # chapter "How small can the code be?": the deep autoencoder against the published numbers
+    "deep": ("deep_30", "deep_30_short"),
 }
 
 

@@ -38,6 +38,26 @@ SEED_BANDS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Sweeps whose runs train on other images than all the training digits (chapter "Anomaly
+#: detection"): each preset once per normal digit, or on nine digits with the 2s held out.
+SPECIAL_KINDS = {"one_class": "one_class", "held_out_2": "held_out", "likelihood": "likelihood"}
+#: What a held-out sweep measures: the AUC of the held-out digit's test images and of each kind
+#: of outlier against the nine digits' test images, and the recall and precision on the
+#: held-out digit at a threshold that flags 5 % of the nine digits' validation images.
+HELD_OUT_MEASURES = (
+    "auc_held", "auc_noise", "auc_inverted", "auc_shuffled", "recall_held", "precision_held",
+)  # fmt: skip
+
+#: What a likelihood sweep measures (chapter "A variational autoencoder"), column -> (k, n):
+#: the mean over the first n test images, binarised by ``binarized(images, seed=0)``, of minus
+#: the importance-weighted bound with k codes per image, in nats (k = 1: the negative ELBO);
+#: then ``test_nll_k1000_se``, that mean's standard error over its images.
+LIKELIHOOD_BOUNDS = {
+    "test_nll_k1": (1, 10_000),
+    "test_nll_k100": (100, 500),
+    "test_nll_k1000": (1_000, 1_000),
+}
+
 #: The columns every sweep's CSV starts with.
 LEADING = ("name", "seed", "config", "seconds", "tensorflow", "keras", "backend")
 
@@ -58,7 +78,13 @@ FORMATS = {
     "test_kl": r"\d+\.\d{3}",
     "test_reconstruction": r"\d+\.\d{3}",
     "loss_STEP": r"\d+\.\d{6}",
+    "auc_DIGIT": r"[01]\.\d{6}",  # auc_0 ... auc_9 of a one-class sweep
+    **dict.fromkeys(HELD_OUT_MEASURES, r"[01]\.\d{6}"),  # a held-out sweep's shares
+    **dict.fromkeys([*LIKELIHOOD_BOUNDS, "test_nll_k1000_se"], r"\d+\.\d{3}"),  # in nats
 }
+
+
+_GENERIC = {"loss": "loss_STEP", "auc_": "auc_DIGIT"}  # a column's key in FORMATS
 
 
 class SweepFileError(ValueError):
@@ -118,10 +144,13 @@ def run_kind(sweep: str) -> str:
         sweep: a key of ``SWEEPS`` or ``SEED_BANDS``.
 
     Returns:
-        ``"port"`` or ``"tf1"`` for a seed band, ``"vae"`` or ``"autoencoder"`` otherwise.
+        ``"port"`` or ``"tf1"`` for a seed band, ``"one_class"`` or ``"held_out"`` for a
+        sweep of ``SPECIAL_KINDS``, ``"vae"`` or ``"autoencoder"`` otherwise.
     """
     if sweep in SEED_BANDS:
         return sweep.removeprefix("seed_band_")
+    if sweep in SPECIAL_KINDS:
+        return SPECIAL_KINDS[sweep]
     return "vae" if isinstance(preset(sweep_presets(sweep)[0]), VAEConfig) else "autoencoder"
 
 
@@ -141,6 +170,12 @@ def columns(sweep: str, **changes: object) -> tuple[str, ...]:
         return (*LEADING, "test_mse", "validation_mse", "final_loss")
     if kind == "vae":
         return (*LEADING, "test_mse", "test_kl", "test_reconstruction")
+    if kind == "one_class":
+        return (*LEADING, *(f"auc_{digit}" for digit in range(10)))
+    if kind == "held_out":
+        return (*LEADING, *HELD_OUT_MEASURES)
+    if kind == "likelihood":
+        return (*LEADING, *LIKELIHOOD_BOUNDS, "test_nll_k1000_se")
     steps = printed_steps(preset(sweep_presets(sweep)[0], **changes))
     return (*LEADING, *(f"loss_{step}" for step in steps))
 
@@ -205,7 +240,7 @@ def _checked_row(path, number, header, values):
     for column in header:
         if column in ("name", "config"):  # any name (``pending`` compares it); JSON below
             continue
-        pattern = FORMATS["loss_STEP" if column.startswith("loss_") else column]
+        pattern = FORMATS[re.sub(r"^(loss_\d+|auc_\d)$", lambda m: _GENERIC[m[0][:4]], column)]
         if not re.fullmatch(pattern, row[column]):
             raise SweepFileError(
                 f"{path}, line {number}: {column} {row[column]!r} is not as the runner "

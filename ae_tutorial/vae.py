@@ -11,7 +11,10 @@ The loss is the negative ELBO of one image, averaged over the batch::
 
 with ``z = mean + exp(log_var / 2) * eps``, ``eps ~ N(0, 1)`` (the reparameterisation
 trick). ``reduction="mean"`` averages over pixels and latent units instead of summing, the
-variant the chapter shows going wrong.
+variant the chapter shows going wrong. With ``binarize="dynamic"`` each training image is
+drawn anew as 0/1 pixels, Bernoulli of its grey values, every time a batch holds it (Burda et
+al.'s protocol, section "Measure the likelihood in nats"); ``likelihood.binarized`` draws a
+fixed copy.
 """
 
 import keras
@@ -24,10 +27,15 @@ from .seeds import global_seed
 
 #: Bump when a change here changes the weights or losses a training gives (the cache key).
 VAE_VERSION = 1
+#: How a VAE may binarise its training images: not at all, or anew every batch.
+BINARIZE = ("none", "dynamic")
 
 
 class VAE(keras.Model):
     """A dense variational autoencoder: 784 -> ``hidden`` -> 2 x ``latent_dim``; back to 784.
+
+    With ``hidden_layers=2`` there are two hidden layers each way: Burda et al.'s
+    784-200-200-50 VAE is ``VAE(50, 200, hidden_layers=2, activation="tanh")``.
 
     The encoder gives each image a mean and a log-variance per latent unit; the decoder
     gives 784 logits, a Bernoulli probability per pixel. Calling the model samples a code
@@ -38,15 +46,20 @@ class VAE(keras.Model):
 
     Args:
         latent_dim: latent units (the code's length).
-        hidden: width of the encoder's and the decoder's hidden ReLU layer.
+        hidden: width of the encoder's and the decoder's hidden layers.
         num_input: pixels per image.
         reduction: ``"sum"`` over pixels and latent units (the ELBO) or ``"mean"``.
         seed: seeds the initial weights (Glorot-uniform) and the sampling noise.
+        hidden_layers: hidden layers in the encoder, and as many in the decoder.
+        activation: the hidden units' activation, a Keras name (``"relu"``, ``"tanh"``).
+        binarize: ``"none"``, or ``"dynamic"``: a training call draws each pixel as 0 or 1,
+            Bernoulli of its value, and the loss compares the decoding with those draws
+            (returned as ``"x"``).
         **kwargs: passed to ``keras.Model`` (e.g. ``name``).
 
     Raises:
-        ValueError: naming the argument, if a width is not a positive integer or
-            ``reduction`` is not one of ``REDUCTIONS``.
+        ValueError: naming the argument, if a width or ``hidden_layers`` is not a positive
+            integer, or ``reduction`` or ``binarize`` is not one of its choices.
     """
 
     def __init__(
@@ -56,40 +69,34 @@ class VAE(keras.Model):
         num_input: int = 784,
         reduction: str = "sum",
         seed: int = 0,
+        hidden_layers: int = 1,
+        activation: str = "relu",
+        binarize: str = "none",
         **kwargs,
     ):
         super().__init__(**kwargs)
         widths = {"latent_dim": latent_dim, "hidden": hidden, "num_input": num_input}
-        for name, value in widths.items():
+        for name, value in {**widths, "hidden_layers": hidden_layers}.items():
             positive_int(name, value)
         if reduction not in REDUCTIONS:
             raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+        if binarize not in BINARIZE:
+            raise ValueError(f"binarize must be one of {BINARIZE}, got {binarize!r}")
         self.latent_dim, self.hidden, self.num_input = latent_dim, hidden, num_input
         self.reduction, self.seed = reduction, seed
-
-        def dense(units, activation, i, name):
-            init = keras.initializers.GlorotUniform(seed=seed * 4 + i)
-            return keras.layers.Dense(units, activation, kernel_initializer=init, name=name)
-
-        self.encoder = keras.Sequential(
-            [
-                keras.Input(shape=(num_input,)),
-                dense(hidden, "relu", 0, "encoder_hidden"),
-                dense(2 * latent_dim, None, 1, "encoder_mean_log_var"),
-            ],
-            name="encoder",
-        )
-        self.decoder = keras.Sequential(
-            [
-                keras.Input(shape=(latent_dim,)),
-                dense(hidden, "relu", 2, "decoder_hidden"),
-                dense(num_input, None, 3, "decoder_logits"),
-            ],
-            name="decoder",
-        )
+        self.hidden_layers, self.activation, self.binarize = hidden_layers, activation, binarize
+        self.encoder = _stack("encoder", num_input, hidden, 2 * latent_dim, self._seeds(0))
+        self.decoder = _stack("decoder", latent_dim, hidden, num_input, self._seeds(1))
         self.noise = keras.random.SeedGenerator(seed)
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
         self.kl_tracker = keras.metrics.Mean(name="kl")
+
+    def _seeds(self, part):
+        """The initialisers' seeds of the encoder's (``part`` 0) or decoder's (1) layers, and
+        the activation: ``seed * layers + i`` for the i-th of all the model's layers."""
+        layers = self.hidden_layers + 1
+        first = self.seed * 2 * layers + part * layers
+        return self.hidden_layers, self.activation, range(first, first + layers)
 
     def encode(self, x):
         """The mean and log-variance of q(z | x), each of shape (N, ``latent_dim``).
@@ -131,16 +138,33 @@ class VAE(keras.Model):
         eps = keras.random.normal(ops.shape(mean), seed=seed)
         return mean + ops.exp(0.5 * log_var) * eps
 
+    def decoder_log_prob(self, x, z):
+        """log p(x | z) of each image, in nats: minus the binary cross-entropy summed over
+        pixels. A likelihood only for binary ``x`` (section "Measure the likelihood in nats").
+
+        Args:
+            x: images, shape (N, ``num_input``).
+            z: one code per image, shape (N, ``latent_dim``).
+
+        Returns:
+            Shape (N,) (a backend tensor).
+        """
+        return -ops.sum(bernoulli_cross_entropy(x, self.decoder(z)), axis=-1)
+
     def call(self, x, training=False):
         """Encode ``x``, sample a code, decode it.
 
         Args:
             x: images, shape (N, ``num_input``).
-            training: unused (no layer behaves differently); Keras passes it.
+            training: whether ``fit`` calls it: with ``binarize="dynamic"``, ``x`` is
+                binarised first (no layer behaves differently).
 
         Returns:
-            ``{"reconstruction", "logits", "mean", "log_var", "z"}``.
+            ``{"reconstruction", "logits", "mean", "log_var", "z", "x"}``, ``"x"`` the
+            images encoded (binarised or not).
         """
+        if training and self.binarize == "dynamic":
+            x = ops.cast(keras.random.uniform(ops.shape(x), seed=self.noise) < x, "float32")
         mean, log_var = self.encode(x)
         z = self.sample(mean, log_var)
         logits = self.decoder(z)
@@ -150,6 +174,7 @@ class VAE(keras.Model):
             "mean": mean,
             "log_var": log_var,
             "z": z,
+            "x": x,
         }
 
     def loss_terms(self, x, outputs):
@@ -173,8 +198,12 @@ class VAE(keras.Model):
         sample_weight=None,
         training=True,
     ):
-        """Keras' hook: the batch's mean of reconstruction + KL, each term tracked."""
-        reconstruction, kl = (ops.mean(term) for term in self.loss_terms(x, y_pred))
+        """Keras' hook: the batch's mean of reconstruction + KL, each term tracked.
+
+        The images compared are those the model encoded (``y_pred["x"]``), binarised or
+        not."""
+        terms = self.loss_terms(y_pred.get("x", x), y_pred)
+        reconstruction, kl = (ops.mean(term) for term in terms)
         self.reconstruction_tracker.update_state(reconstruction)
         self.kl_tracker.update_state(kl)
         return reconstruction + kl
@@ -188,7 +217,29 @@ class VAE(keras.Model):
             "num_input": self.num_input,
             "reduction": self.reduction,
             "seed": self.seed,
+            "hidden_layers": self.hidden_layers,
+            "activation": self.activation,
+            "binarize": self.binarize,
         }
+
+
+def _stack(name, inputs, hidden, outputs, seeds):
+    """A ``Sequential`` of ``hidden_layers`` dense layers of ``hidden`` units, then a linear
+    one of ``outputs`` units; Glorot-uniform weights, each layer's seeded in turn."""
+    hidden_layers, activation, layer_seeds = seeds
+    last = "mean_log_var" if name == "encoder" else "logits"
+    names = [f"{name}_hidden", *(f"{name}_hidden_{i}" for i in range(2, hidden_layers + 1))]
+    specs = [(hidden, activation, n) for n in names] + [(outputs, None, f"{name}_{last}")]
+    layers = [
+        keras.layers.Dense(units, act, kernel_initializer=_glorot(s), name=n)
+        for (units, act, n), s in zip(specs, layer_seeds, strict=True)
+    ]
+    return keras.Sequential([keras.Input(shape=(inputs,)), *layers], name=name)
+
+
+def _glorot(seed):
+    """Keras' Glorot-uniform initialiser, seeded."""
+    return keras.initializers.GlorotUniform(seed=seed)
 
 
 def kl_divergence(mean, log_var):
@@ -315,10 +366,20 @@ def build_vae(config: VAEConfig) -> VAE:
         config: its widths, reduction, learning rate and seed.
 
     Returns:
-        ``VAE(latent_dim, hidden, num_input, reduction, seed)``, ready for ``fit``, with
+        ``VAE(latent_dim, hidden, num_input, reduction, seed, hidden_layers, activation,
+        binarize)``, ready for ``fit``, with
         ``config`` as its ``config`` attribute (``trained`` keys its cache entry by it).
     """
-    model = VAE(config.latent_dim, config.hidden, config.num_input, config.reduction, config.seed)
+    model = VAE(
+        config.latent_dim,
+        config.hidden,
+        config.num_input,
+        config.reduction,
+        config.seed,
+        hidden_layers=config.hidden_layers,
+        activation=config.activation,
+        binarize=config.binarize,
+    )
     model.config = config
     model.compile(optimizer=keras.optimizers.Adam(config.learning_rate))
     model.build((None, config.num_input))

@@ -23,7 +23,7 @@ from tools.digest import code_digest
 #: ``cache.TRAINING_VERSION`` and add its digest here; if not (a rename, a refactoring that
 #: keeps every number), put the new digest under the current version.
 # one layer class, checked configs, checkpoint options, multiply_adds by flops: the same numbers
-TRAINING_CODE = {1: "48a4312b2ebef8b7"}
+TRAINING_CODE = {1: "7c186a68c73d2866"}
 
 TINY = ae.OriginalConfig(num_steps=20, display_step=20, seed=4)
 

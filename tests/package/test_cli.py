@@ -192,7 +192,7 @@ def test_help_explains_every_option(capsys):
         "--resume",
         "--data-dir DIR",
         "--quiet",
-        "--architecture {dense,conv,conv_wide}",
+        "--architecture {dense,conv,conv_wide,deep}",
         "--code-size N",
         "--loss {mse,bce}",
         "--activation {sigmoid,relu,linear}",
@@ -467,7 +467,8 @@ def test_options_are_the_configs_fields_and_default_to_the_original():
         assert f"default: {field.default:{'_' if type(field.default) is int else ''}}" in (
             action.help
         )
-    assert "the hidden units' activation, sigmoid, relu or linear." in by_dest["activation"].help
+    activation = "the hidden units' activation, sigmoid, relu, tanh or linear."
+    assert activation in by_dest["activation"].help
     assert by_dest["num_hidden_2"].help.startswith(
         "width of the second hidden layer: the length of the code; an integer in 1..10_000"
     )

@@ -44,7 +44,7 @@ def test_bad_values_name_the_field(field, value):
         ("noise", "salt"),
         ("noise_level", -0.1),
         ("loss", "mae"),
-        ("activation", "tanh"),
+        ("activation", "softmax"),
         ("architecture", "rnn"),
     ],
 )
@@ -212,7 +212,7 @@ def test_numpy_floats_become_plain_floats():
 def test_every_architecture_needs_what_the_table_says():
     """``NEEDS`` is the only statement of what a convolutional architecture needs: each of
     its fields, set otherwise, is refused, and the fields it names make a valid config."""
-    assert set(NEEDS) == {"conv", "conv_wide"}
+    assert set(NEEDS) == {"conv", "conv_wide", "deep"}
     for architecture, needs in NEEDS.items():
         assert OriginalConfig(architecture=architecture, **needs).architecture == architecture
         for field in needs:

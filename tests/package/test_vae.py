@@ -18,7 +18,7 @@ from tools.digest import code_digest
 #: ``VAE_VERSION`` -> digest of vae.py's code. When the test below fails: bump
 #: ``vae.VAE_VERSION`` if the change alters what a training computes (the cache key), and
 #: record the new digest; if not, put the new digest under the current version.
-VAE_CODE = {1: "14051c4b6a76925d"}  # one cache, formulas named, seeds restored: the same training
+VAE_CODE = {1: "b895bbc769d54198"}  # one cache, formulas named, seeds restored: the same training
 
 
 def _images(n=64, seed=0):
@@ -35,11 +35,50 @@ def test_vae_code_change_needs_a_new_version():
 def test_outputs_and_shapes():
     vae = ae.VAE(latent_dim=3, hidden=16)
     out = vae(_images(5))
-    assert set(out) == {"reconstruction", "logits", "mean", "log_var", "z"}
+    assert set(out) == {"reconstruction", "logits", "mean", "log_var", "z", "x"}
     assert tuple(out["reconstruction"].shape) == (5, 784)
     assert tuple(out["z"].shape) == (5, 3)
     probs = np.asarray(out["reconstruction"])
     assert np.all((probs > 0) & (probs < 1))
+
+
+def test_default_layers_keep_their_seeds_and_deeper_ones_get_their_own():
+    import keras
+
+    vae = ae.VAE(latent_dim=3, hidden=16, seed=3)  # seeds 3 * 4 + i, as before hidden_layers
+    expected = keras.initializers.GlorotUniform(seed=3 * 4 + 2)((3, 16))
+    np.testing.assert_array_equal(vae.decoder.layers[0].kernel, np.asarray(expected))
+    deep = ae.VAE(latent_dim=3, hidden=16, hidden_layers=2, activation="tanh", seed=3)
+    assert [w.shape[1] for w in deep.encoder.weights[::2]] == [16, 16, 6]
+    assert [w.shape[1] for w in deep.decoder.weights[::2]] == [16, 16, 784]
+    assert all(layer.activation.__name__ == "tanh" for layer in deep.encoder.layers[:2])
+    kernels = [np.asarray(w) for m in (deep, ae.VAE(3, 16, hidden_layers=2, seed=4))
+               for w in m.weights if tuple(w.shape) == (16, 16)]  # fmt: skip
+    assert len(kernels) == 4
+    assert len({k.tobytes() for k in kernels}) == 4  # no layer shares another's seed
+
+
+def test_dynamic_binarisation_draws_the_training_images_anew():
+    vae = ae.VAE(latent_dim=2, hidden=8, binarize="dynamic")
+    x = _images(200)
+    first, second = (np.asarray(vae(x, training=True)["x"]) for _ in range(2))
+    assert set(np.unique(first)) == {0.0, 1.0}
+    assert abs(first.mean() - x.mean()) < 0.01  # 1 with probability the grey value
+    assert not np.array_equal(first, second)  # drawn anew at each call
+    np.testing.assert_array_equal(np.asarray(vae(x)["x"]), x)  # not when not training
+    out = vae(x, training=True)
+    rec, kl = (np.mean(np.asarray(t)) for t in vae.loss_terms(out["x"], out))
+    np.testing.assert_allclose(float(vae.compute_loss(x, y_pred=out)), rec + kl, rtol=1e-5)
+    with pytest.raises(ValueError, match="binarize"):
+        ae.VAE(binarize="static")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("hidden_layers", 0), ("activation", "softmax"), ("binarize", "once")]
+)
+def test_vae_config_refuses_new_fields_bad_values(field, value):
+    with pytest.raises(ValueError, match=f"VAEConfig.{field}"):
+        ae.VAEConfig(**{field: value})
 
 
 def test_loss_terms_match_the_formulas():
