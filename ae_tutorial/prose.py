@@ -6,6 +6,8 @@ compares it on every re-run and the book's build reads it. ``shown`` and ``sci``
 number the way the text writes it, before it is glued.
 """
 
+import numpy as np
+
 
 def glue(name: str | None = None, value: object = None, /, **values: object) -> object | None:
     """Store values for ``{glue:text}`name``` in the book; return the value given with a name.
@@ -20,7 +22,7 @@ def glue(name: str | None = None, value: object = None, /, **values: object) -> 
         name: the key the text refers to (``{glue:text}`name```), or ``None`` when the
             values come as keywords.
         value: the value to store under ``name``; the book shows what the notebook would
-            display for it.
+            display for it (a NumPy number is stored as the Python number it holds).
         **values: more values, each stored under its keyword.
 
     Returns:
@@ -37,8 +39,8 @@ def glue(name: str | None = None, value: object = None, /, **values: object) -> 
         myst_glue = None
     pairs = values.items() if name is None else ((name, value),)
     for key, item in pairs:
-        if myst_glue is not None:
-            myst_glue(key, item, display=False)
+        if myst_glue is not None:  # a NumPy number as a plain one, which the book can format
+            myst_glue(key, item.item() if isinstance(item, np.generic) else item, display=False)
     return value
 
 

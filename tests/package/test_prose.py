@@ -1,5 +1,6 @@
 """Numbers for the prose (ae_tutorial/prose.py): glue, shown and sci."""
 
+import numpy as np
 import pytest
 
 import ae_tutorial as ae
@@ -46,3 +47,9 @@ def test_shown_rounds_as_the_text_shows(value, spec, expected):
 )
 def test_sci_writes_powers_of_ten_without_padding(value, digits, expected):
     assert ae.sci(value, digits) == expected
+
+
+def test_glue_stores_a_numpy_number_as_a_python_one(stored):
+    ae.glue(auc=np.float64(0.95), steps=np.int64(250))
+    assert type(stored["auc"]) is float
+    assert type(stored["steps"]) is int
