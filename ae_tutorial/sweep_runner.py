@@ -11,11 +11,13 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import numpy as np
+from tqdm import tqdm
 
 from .runs import preset
 from .seeds import SEED_SHIFT_VAR, seed_shift
@@ -229,6 +231,9 @@ def run_one(
     Returns:
         The row: each of ``columns(sweep, **changes)`` as the text stored.
     """
+    # A thread lock for the progress bar, not tqdm's default multiprocessing one: a worker
+    # stopped by Ctrl-C would leave that behind, and Python warn of a "leaked semaphore".
+    tqdm.set_lock(threading.RLock())
     config = preset(name, seed=seed, **(changes or {}))
     seconds, measured = _MEASURES[run_kind(sweep)](config)
     leading = {"name": name, "seed": str(seed), "config": config_json(config)}
