@@ -51,11 +51,13 @@ HELD_OUT_MEASURES = (
 #: What a likelihood sweep measures (chapter "A variational autoencoder"), column -> (k, n):
 #: the mean over the first n test images, binarised by ``binarized(images, seed=0)``, of minus
 #: the importance-weighted bound with k codes per image, in nats (k = 1: the negative ELBO);
-#: then ``test_nll_k1000_se``, that mean's standard error over its images.
+#: then ``test_nll_k1000_se``, that mean's standard error over its images. All on the 10,000
+#: test digits, as Burda et al. measure (at k = 5,000: about 6 minutes a network on a 2-core
+#: CPU, where k = 1,000 takes one).
 LIKELIHOOD_BOUNDS = {
     "test_nll_k1": (1, 10_000),
-    "test_nll_k100": (100, 500),
-    "test_nll_k1000": (1_000, 1_000),
+    "test_nll_k100": (100, 10_000),
+    "test_nll_k1000": (1_000, 10_000),
 }
 
 #: The columns every sweep's CSV starts with.
