@@ -105,15 +105,39 @@ _HOME = {
     "gcn_min_max": "one_class",
     "pca_scorer": "one_class",
     "fit_scorer": "one_class",
+    "superposition_data": "sae",
+    "ToyData": "sae",
+    "SparseAutoencoder": "sae",
+    "SAE_ACTIVATIONS": "sae",
+    "top_k": "sae",
+    "l0": "sae_metrics",
+    "normalized_mse": "sae_metrics",
+    "dead_latents": "sae_metrics",
+    "shrinkage": "sae_metrics",
+    "match_features": "sae_metrics",
+    "FeatureMatch": "sae_metrics",
+    "label_selectivity": "sae_metrics",
+    "Selectivity": "sae_metrics",
+    "GaussianMixture": "score_reference",
+    "score_from_denoiser": "score_reference",
+    "denoiser_from_score": "score_reference",
+    "relative_score_error": "score_reference",
+    "WienerDenoiser": "score_reference",
+    "Denoiser": "score",
+    "mlp_network": "score",
+    "conv_network": "score",
+    "train_denoiser": "score",
+    "annealed_langevin": "score",
 }
 __all__ = list(_HOME)
 #: Modules that load without TensorFlow; any other is imported after ``_tf``, quietly.
 _LIGHT = {
     "config", "runs", "checks", "prose", "cli", "npz", "mnist", "sweeps", "sweep_runner",
     "explorer", "anomaly", "seeds", "one_class",
+    "sae_metrics", "score_reference",
 }  # fmt: skip
 #: Modules written for any Keras backend: TensorFlow is loaded first only when it is Keras'.
-_ANY_BACKEND = {"vae", "cache", "data", "likelihood"}
+_ANY_BACKEND = {"vae", "cache", "data", "likelihood", "sae", "score"}
 
 
 def __getattr__(name: str) -> object:
