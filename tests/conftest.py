@@ -30,6 +30,7 @@ import contextlib
 import functools
 import gzip
 import hashlib
+import json
 import os
 import re
 import socket
@@ -334,3 +335,27 @@ def foreign_stderr():
     assert done.returncode == 0, done.stderr
     builds = {_shape(line) for line in filter_import_noise(done.stderr).splitlines()}
     return lambda stderr: [line for line in stderr.splitlines() if _shape(line) not in builds]
+
+
+@pytest.fixture(scope="session")
+def run_on_backend():
+    """``run(script, backend, *args, timeout=600)``: ``script`` run by ``python -c`` in a fresh
+    process under the Keras ``backend``, with ``args`` after it; the JSON object it prints on
+    its last line, checked to name that backend. The process must succeed (its stderr shown if
+    not)."""
+
+    def run(script, backend, *args, timeout=600):
+        env = {**os.environ, "KERAS_BACKEND": backend}
+        done = subprocess.run(
+            [sys.executable, "-c", script, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        assert done.returncode == 0, done.stderr
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        assert result["backend"] == backend
+        return result
+
+    return run

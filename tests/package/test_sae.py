@@ -2,10 +2,6 @@
 against NumPy references."""
 
 import itertools
-import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import keras
@@ -263,14 +259,8 @@ BACKEND_SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.slow  # starts a process: about 10 s
-def test_trains_under_jax():
-    env = {**os.environ, "KERAS_BACKEND": "jax"}
-    done = subprocess.run(
-        [sys.executable, "-c", BACKEND_SCRIPT], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["backend"] == "jax"
+def test_trains_under_jax(run_on_backend):
+    result = run_on_backend(BACKEND_SCRIPT, "jax", timeout=120)
     assert np.all(np.isfinite(result["loss"]))
     assert result["loss"][-1] < result["loss"][0]
     assert result["max_active"] <= 2

@@ -1,9 +1,5 @@
 """Tests of ae_tutorial/score.py and score_reference.py against closed forms and NumPy/SciPy."""
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
@@ -192,14 +188,8 @@ BACKEND_SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_denoisers_train_under_jax():
-    env = {**os.environ, "KERAS_BACKEND": "jax"}
-    done = subprocess.run(
-        [sys.executable, "-c", BACKEND_SCRIPT], env=env, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["backend"] == "jax"
+def test_denoisers_train_under_jax(run_on_backend):
+    result = run_on_backend(BACKEND_SCRIPT, "jax")
     assert np.all(np.isfinite(result["losses"]))
     assert np.all(np.isfinite(result["conv"]))
     assert np.array(result["score"]).shape == (3, 2)

@@ -1,10 +1,6 @@
 """The variational autoencoder (ae_tutorial/vae.py): its loss, its cache, and both backends."""
 
 import dataclasses
-import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
@@ -240,14 +236,8 @@ BACKEND_SCRIPT = textwrap.dedent(
 @pytest.mark.slow
 @pytest.mark.real_mnist  # its process reads MNIST itself
 @pytest.mark.parametrize("backend", ["tensorflow", "jax"])
-def test_trains_on_each_backend(backend):
-    env = {**os.environ, "KERAS_BACKEND": backend}
-    done = subprocess.run(
-        [sys.executable, "-c", BACKEND_SCRIPT], env=env, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["backend"] == backend
+def test_trains_on_each_backend(backend, run_on_backend):
+    result = run_on_backend(BACKEND_SCRIPT, backend)
     for key in ("loss", "reconstruction", "kl"):
         assert np.all(np.isfinite(result[key])), (key, result[key])
     loss = np.array(result["loss"])
