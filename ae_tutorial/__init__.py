@@ -21,6 +21,8 @@ _HOME = {
     "tf": "_tf",
     "OriginalConfig": "config",
     "VAEConfig": "config",
+    "SAEConfig": "today",
+    "ScoreConfig": "today",
     "PRESETS": "runs",
     "SWEEPS": "runs",
     "preset": "runs",

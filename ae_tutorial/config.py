@@ -78,9 +78,10 @@ class Interval:
         return value
 
 
-#: The values every field of ``OriginalConfig`` and ``VAEConfig`` may take, by field name: an
+#: The values every field of ``OriginalConfig``, ``VAEConfig`` and the configurations of
+#: ``today`` (``SAEConfig``, ``ScoreConfig``) may take, by field name: an
 #: ``Interval`` of numbers or a tuple of the strings allowed (scikit-learn's
-#: ``_parameter_constraints`` is the model). Both configurations check their fields against it,
+#: ``_parameter_constraints`` is the model). Each configuration checks its fields against it,
 #: and the command line's options take their choices from it.
 ALLOWED: dict[str, Interval | tuple[str, ...]] = {
     "learning_rate": Interval(float, 0, low_open=True),
@@ -109,6 +110,18 @@ ALLOWED: dict[str, Interval | tuple[str, ...]] = {
     "held_out_digit": Interval(int, 0, 9, or_none=True),
     "hidden_layers": Interval(int, 1, 10),
     "binarize": ("none", "dynamic"),
+    # SAEConfig's own fields (chapter "Sparse autoencoders")
+    "activations": ("toy", "dense_16"),
+    "sae_activation": ("topk", "relu"),
+    "k": Interval(int, 1, MAX_WIDTH, or_none=True),
+    "l1": Interval(float, 0),
+    "num_latents": Interval(int, 1, MAX_WIDTH),
+    # ScoreConfig's own fields (chapter "From denoising to diffusion")
+    "data": ("mixture", "mnist"),
+    "sigma_max": Interval(float, 0, low_open=True),
+    "sigma_min": Interval(float, 0, low_open=True),
+    "num_sigmas": Interval(int, 1, 1_000),
+    "data_std": Interval(float, 0, low_open=True, or_none=True),
 }
 #: The string fields' allowed values: ``ALLOWED``'s tuples.
 CHOICES = {name: allowed for name, allowed in ALLOWED.items() if isinstance(allowed, tuple)}

@@ -1,7 +1,8 @@
 """Every training the book names, as data: presets by name and the sweeps over seeds.
 
-A preset is a frozen ``OriginalConfig`` or ``VAEConfig`` (seed 0), looked up by name, the way
-nanoGPT keeps its ``config_args`` table beside a plain dataclass. The chapters, the command
+A preset is a frozen ``OriginalConfig``, ``VAEConfig``, ``SAEConfig`` or ``ScoreConfig`` (seed
+0), looked up by name, the way nanoGPT keeps its ``config_args`` table beside a plain
+dataclass. The chapters, the command
 line (``--preset NAME``), ``scripts/sweep.py`` and the benchmarks refer to a training by its
 preset's name instead of retyping its fields, and a stored sweep's rows carry the same names,
 so a test can check that each stored configuration is its preset's::
@@ -16,6 +17,7 @@ A sweep (``SWEEPS``) is a tuple of preset names, trained over several seeds by
 from dataclasses import replace
 
 from .config import OriginalConfig, VAEConfig
+from .today import SAEConfig, ScoreConfig
 
 #: The training that the variants find best: Glorot initial weights, Adam at 1e-3.
 BEST = {"initializer": "glorot", "optimizer": "adam", "learning_rate": 0.001}
@@ -61,8 +63,21 @@ DEEP_STEPS, DEEP_SHORT_STEPS = 8_000, 1_000
 _BURDA = {"latent_dim": 50, "hidden": 200, "hidden_layers": 2, "activation": "tanh"}
 _BURDA |= {"binarize": "dynamic", "batch_size": 100}
 
+#: The top-k sparse autoencoders' k and the ReLU ones' L1 weights on the toy vectors (chapter
+#: "Sparse autoencoders"): the L1 weights give about the same numbers of active latents.
+SAE_KS, SAE_L1S = (4, 8, 16, 32), (0.1, 0.2, 0.35, 0.5, 0.7, 0.9)
+#: The sparse autoencoder on ``dense_16``'s first layer: 512 latents, k = 16, 5 epochs, Adam 1e-3.
+_SAE_MNIST = {"activations": "dense_16", "k": 16, "epochs": 5, "learning_rate": 1e-3}
+#: The denoisers of chapter "From denoising to diffusion": three levels on the 2-D mixture
+#: (an MLP, Song and Ermon's scaling), ten on MNIST (a convolutional network, Karras et al.'s
+#: preconditioning with MNIST's pixel standard deviation, 0.3).
+_MIXTURE = {"data": "mixture", "sigma_min": 0.1, "num_sigmas": 3, "data_std": None}
+_MIXTURE |= {"num_steps": 2_000, "batch_size": 256}
+
+Config = OriginalConfig | VAEConfig | SAEConfig | ScoreConfig
+
 #: Every named training, its name mapped to its configuration (seed 0).
-PRESETS: dict[str, OriginalConfig | VAEConfig] = {
+PRESETS: dict[str, Config] = {
     **{name: OriginalConfig(**fields) for name, fields in _VARIANTS.items()},
     **{
         f"{model}_{size}": OriginalConfig(**fields, **_SHORT, num_hidden_2=size)
@@ -101,6 +116,14 @@ PRESETS: dict[str, OriginalConfig | VAEConfig] = {
         **_MODELS["conv"], num_steps=ONE_CLASS_STEPS, num_hidden_2=16
     ),
     "one_class_vae_16": VAEConfig(**{**_VAE_16, "epochs": 11}),
+    # chapter "Sparse autoencoders": toy vectors, then dense_16's first layer
+    **{f"sae_toy_topk_{k}": SAEConfig(k=k) for k in SAE_KS},
+    **{f"sae_toy_l1_{l1}": SAEConfig(sae_activation="relu", k=None, l1=l1) for l1 in SAE_L1S},
+    "sae_dense_16": SAEConfig(**_SAE_MNIST),
+    # chapter "From denoising to diffusion": the mixture, and MNIST for 500 and 3,500 steps
+    "score_mixture": ScoreConfig(**_MIXTURE),
+    "score_mnist_short": ScoreConfig(num_steps=500),
+    "score_mnist": ScoreConfig(num_steps=3_500),
 }
 
 #: The presets the chapters load through ``trained`` (seed 0): the book's weight cache. The
@@ -127,10 +150,16 @@ SWEEPS: dict[str, tuple[str, ...]] = {
     "held_out_2": ("dense_16", "vae_16_without_2"),
     # chapter "How small can the code be?": the deep autoencoder against the published numbers
     "deep": ("deep_30", "deep_30_short"),
+    # chapter "Sparse autoencoders": the frontier on toy vectors, and dense_16's layer
+    "sae_toy": (*(f"sae_toy_topk_{k}" for k in SAE_KS), *(f"sae_toy_l1_{l1}" for l1 in SAE_L1S)),
+    "sae_dense_16": ("sae_dense_16",),
+    # chapter "From denoising to diffusion"
+    "score_mixture": ("score_mixture",),
+    "score_mnist": ("score_mnist_short", "score_mnist"),
 }
 
 
-def preset(name: str, **changes: object) -> OriginalConfig | VAEConfig:
+def preset(name: str, **changes: object) -> Config:
     """The configuration named ``name`` in ``PRESETS``, with ``changes`` applied.
 
     Args:

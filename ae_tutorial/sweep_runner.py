@@ -206,6 +206,20 @@ def _likelihood(config):
     return seconds, measured
 
 
+def _sae(config):
+    """Train ``config``'s sparse autoencoder: seconds and ``sae_measures``' columns."""
+    from .sae_train import sae_measures
+
+    return sae_measures(config)
+
+
+def _score(config):
+    """Train ``config``'s denoiser: seconds and ``score_measures``' columns."""
+    from .score_train import score_measures
+
+    return score_measures(config)
+
+
 _MEASURES = {
     "autoencoder": _autoencoder,
     "vae": _vae,
@@ -214,6 +228,10 @@ _MEASURES = {
     "one_class": _one_class,
     "held_out": _held_out,
     "likelihood": _likelihood,
+    "sae_toy": _sae,
+    "sae_dense_16": _sae,
+    "score_mixture": _score,
+    "score_mnist": _score,
 }
 
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from .config import OriginalConfig, VAEConfig
 from .runs import SWEEPS, preset
+from .today import SAEConfig, ScoreConfig
 
 #: The seed bands (chapter "The training loop"): the original over seeds, its loss at each
 #: printed step, trained by the package's port and by the original's own TF1 graph.
@@ -60,6 +61,20 @@ LIKELIHOOD_BOUNDS = {
     "test_nll_k1000": (1_000, 10_000),
 }
 
+#: What a sparse autoencoder's sweep measures on held-out inputs (chapter "Sparse
+#: autoencoders"): the mean number of active latents, the normalised MSE, the latents never
+#: active, the shrinkage; on toy vectors, also the mean matched cosine and the true features
+#: recovered (matched cosine above 0.9); on ``dense_16``'s layer, the latents selective for a
+#: digit and the squared error that reconstructing the layer adds to the autoencoder's output.
+SAE_MEASURES = ("l0", "normalized_mse", "dead", "shrinkage")
+SAE_EXTRA = {"toy": ("mcc", "recovered"), "dense_16": ("selective", "pixel_error")}
+#: What a score sweep measures (chapter "From denoising to diffusion"), at each noise level
+#: i of ``ScoreConfig.sigmas``: on the mixture, the relative error of the estimated score
+#: (``score_error_i``); on MNIST, the test MSE over the Wiener denoiser's (``mse_ratio_i``),
+#: then the annealed Langevin samples' Frechet distance, median distance to the nearest
+#: training digit and a classifier's mean confidence.
+SAMPLE_MEASURES = ("frechet", "nn_distance", "confidence")
+
 #: The columns every sweep's CSV starts with.
 LEADING = ("name", "seed", "config", "seconds", "tensorflow", "keras", "backend")
 
@@ -83,10 +98,29 @@ FORMATS = {
     "auc_DIGIT": r"[01]\.\d{6}",  # auc_0 ... auc_9 of a one-class sweep
     **dict.fromkeys(HELD_OUT_MEASURES, r"[01]\.\d{6}"),  # a held-out sweep's shares
     **dict.fromkeys([*LIKELIHOOD_BOUNDS, "test_nll_k1000_se"], r"\d+\.\d{3}"),  # in nats
+    "l0": r"\d+\.\d{3}",
+    "normalized_mse": r"\d+\.\d{6}",
+    "dead": r"\d+",
+    "shrinkage": r"\d+\.\d{6}",
+    "mcc": r"-?[01]\.\d{6}",
+    "recovered": r"\d+",
+    "selective": r"\d+",
+    "pixel_error": r"\d+\.\d{6}",
+    "score_error_LEVEL": r"\d+\.\d{6}",
+    "mse_ratio_LEVEL": r"\d+\.\d{6}",
+    "frechet": r"\d+\.\d{3}",
+    "nn_distance": r"\d+\.\d{6}",
+    "confidence": r"[01]\.\d{6}",
 }
 
 
-_GENERIC = {"loss": "loss_STEP", "auc_": "auc_DIGIT"}  # a column's key in FORMATS
+#: A numbered column's key in FORMATS: loss_1000 -> loss_STEP, auc_3 -> auc_DIGIT, ...
+_GENERIC = {
+    r"loss_\d+": "loss_STEP",
+    r"auc_\d": "auc_DIGIT",
+    r"score_error_\d+": "score_error_LEVEL",
+    r"mse_ratio_\d+": "mse_ratio_LEVEL",
+}
 
 
 class SweepFileError(ValueError):
@@ -146,14 +180,21 @@ def run_kind(sweep: str) -> str:
         sweep: a key of ``SWEEPS`` or ``SEED_BANDS``.
 
     Returns:
-        ``"port"`` or ``"tf1"`` for a seed band, ``"one_class"`` or ``"held_out"`` for a
-        sweep of ``SPECIAL_KINDS``, ``"vae"`` or ``"autoencoder"`` otherwise.
+        ``"port"`` or ``"tf1"`` for a seed band, a value of ``SPECIAL_KINDS`` for its
+        sweeps, ``"sae_toy"`` or ``"sae_dense_16"`` for sparse autoencoders,
+        ``"score_mixture"`` or ``"score_mnist"`` for denoisers, ``"vae"`` or
+        ``"autoencoder"`` otherwise.
     """
     if sweep in SEED_BANDS:
         return sweep.removeprefix("seed_band_")
     if sweep in SPECIAL_KINDS:
         return SPECIAL_KINDS[sweep]
-    return "vae" if isinstance(preset(sweep_presets(sweep)[0]), VAEConfig) else "autoencoder"
+    config = preset(sweep_presets(sweep)[0])
+    if isinstance(config, SAEConfig):
+        return f"sae_{config.activations}"
+    if isinstance(config, ScoreConfig):
+        return f"score_{config.data}"
+    return "vae" if isinstance(config, VAEConfig) else "autoencoder"
 
 
 def columns(sweep: str, **changes: object) -> tuple[str, ...]:
@@ -178,11 +219,18 @@ def columns(sweep: str, **changes: object) -> tuple[str, ...]:
         return (*LEADING, *HELD_OUT_MEASURES)
     if kind == "likelihood":
         return (*LEADING, *LIKELIHOOD_BOUNDS, "test_nll_k1000_se")
+    if kind.startswith("sae_"):
+        return (*LEADING, *SAE_MEASURES, *SAE_EXTRA[kind.removeprefix("sae_")])
+    if kind.startswith("score_"):
+        levels = range(preset(sweep_presets(sweep)[0], **changes).num_sigmas)
+        if kind == "score_mixture":
+            return (*LEADING, *(f"score_error_{i}" for i in levels))
+        return (*LEADING, *(f"mse_ratio_{i}" for i in levels), *SAMPLE_MEASURES)
     steps = printed_steps(preset(sweep_presets(sweep)[0], **changes))
     return (*LEADING, *(f"loss_{step}" for step in steps))
 
 
-def config_json(config: OriginalConfig | VAEConfig) -> str:
+def config_json(config: OriginalConfig | VAEConfig | SAEConfig | ScoreConfig) -> str:
     """The ``config`` column: the fields that differ from the class's defaults, as JSON.
 
     The seed, which has its own column, is left out; keys are sorted.
@@ -242,7 +290,8 @@ def _checked_row(path, number, header, values):
     for column in header:
         if column in ("name", "config"):  # any name (``pending`` compares it); JSON below
             continue
-        pattern = FORMATS[re.sub(r"^(loss_\d+|auc_\d)$", lambda m: _GENERIC[m[0][:4]], column)]
+        key = next((k for p, k in _GENERIC.items() if re.fullmatch(p, column)), column)
+        pattern = FORMATS[key]
         if not re.fullmatch(pattern, row[column]):
             raise SweepFileError(
                 f"{path}, line {number}: {column} {row[column]!r} is not as the runner "

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+import ae_tutorial as ae
 from ae_tutorial import OriginalConfig, VAEConfig, config
 from ae_tutorial.config import ALLOWED, CHOICES, MAX_SEED, MAX_STEPS, MAX_WIDTH, NEEDS, FieldError
 
@@ -142,9 +143,10 @@ def test_a_numpy_seed_becomes_a_plain_int():
 
 
 def test_one_table_holds_every_fields_allowed_values():
-    """``ALLOWED`` has an entry for each field of both configurations and no other; the
+    """``ALLOWED`` has an entry for each field of the four configurations and no other; the
     string fields' choices and the VAE's reductions are its tuples."""
-    names = {f.name for cls in (OriginalConfig, VAEConfig) for f in dataclasses.fields(cls)}
+    classes = (OriginalConfig, VAEConfig, ae.SAEConfig, ae.ScoreConfig)
+    names = {f.name for cls in classes for f in dataclasses.fields(cls)}
     assert set(ALLOWED) == names
     assert CHOICES == {k: v for k, v in ALLOWED.items() if isinstance(v, tuple)}
     assert config.REDUCTIONS is CHOICES["reduction"] == ("sum", "mean")
