@@ -69,6 +69,10 @@ TRAINING_MODULES = (
 )
 #: Bump when a change to ``TRAINING_MODULES`` changes the weights or losses a training gives.
 TRAINING_VERSION = 1
+#: Bump when a change to how a dense denoising autoencoder's noise is drawn changes its
+#: training (2: by TensorFlow's kernels outside the XLA-compiled update, not inside it). Only
+#: the keys of such configurations (``noise`` set, ``architecture="dense"``) carry it.
+NOISE_VERSION = 2
 
 
 def _kind(config):
@@ -91,11 +95,14 @@ def _versions(config):
         }
     from ._tf import tf
 
-    return {
+    versions = {
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
         "training_version": TRAINING_VERSION,
     }
+    if config.noise != "none" and config.architecture == "dense":
+        versions["noise_version"] = NOISE_VERSION
+    return versions
 
 
 def cache_key(config: Config) -> str:

@@ -13,8 +13,9 @@ class Corruption:
     each pixel with probability ``noise_level`` (the masking noise of Vincent et al.).
     Calling it maps float32 (batch, 784) to the same shape; each call draws new noise from
     ``seed_generator``, so a run is repeatable for a given ``seed``. Works inside
-    ``tf.function`` and XLA, but XLA's Philox numbers are not TensorFlow's: ``train``'s fast
-    and plain paths draw different (equally valid) noise for the same seed.
+    ``tf.function`` and XLA, but XLA's Philox numbers are not TensorFlow's (and cost about
+    as much as a step of the original's network on a CPU): ``train`` draws them outside its
+    XLA-compiled update, so its fast and plain paths draw the same noise.
 
     Args:
         kind: ``"gaussian"`` or ``"mask"``.

@@ -54,6 +54,7 @@ def make_train_step(
     optimizer: keras.optimizers.Optimizer,
     corrupt: Corruption | None = None,
     loss: Callable[[tf.Tensor, tf.Tensor], tf.Tensor] = mse,
+    jit_compile: bool = False,
 ) -> Callable[[tf.Tensor], tf.Tensor]:
     """One optimiser step on a batch ``x`` (float32, (batch, 784)); returns its loss.
 
@@ -68,6 +69,9 @@ def make_train_step(
         corrupt: the input noise of a denoising autoencoder, or ``None``.
         loss: ``loss(x, x_hat)``, the original's ``mse`` or what ``make_loss(config)``
             chooses (``train`` passes that).
+        jit_compile: compile the update (forward pass, gradient, optimiser step) with XLA,
+            and leave the noise outside it, drawn by TensorFlow's own kernels: XLA's
+            random numbers on a CPU cost about as much as the rest of the step.
 
     Returns:
         The function ``train_step(x)``, which makes one update on the batch ``x`` and
@@ -76,14 +80,15 @@ def make_train_step(
     """
     variables = model.trainable_variables
 
-    def train_step(x):
+    def update(x, inputs):
         with tf.GradientTape() as tape:
-            batch_loss = loss(x, model(x if corrupt is None else corrupt(x)))
+            batch_loss = loss(x, model(inputs))
         gradients = tape.gradient(batch_loss, variables)
         optimizer.apply_gradients(zip(gradients, variables, strict=True))
         return batch_loss
 
-    return train_step
+    update = tf.function(update, jit_compile=True) if jit_compile else update
+    return lambda x: update(x, x if corrupt is None else corrupt(x))
 
 
 def make_train_chunk(
@@ -163,9 +168,9 @@ def train(
     ``dataset`` is any object with TF1's ``next_batch(n) -> (images, labels)``; a
     ``DataSet`` takes the fast path (``fast=True``: batches gathered on the device,
     many steps per compiled call, XLA-compiled for ``config.architecture == "dense"``), which
-    draws exactly the same batches; XLA's fused arithmetic may change the losses' last bits.
-    The progress
-    bar shows on a terminal only (``progress=None``), never in a notebook's outputs.
+    draws exactly the same batches and the same noise; XLA's fused arithmetic may change the
+    losses' last bits. The progress bar shows on a terminal only (``progress=None``), never
+    in a notebook's outputs.
     With ``checkpoint_dir``, the whole state (weights, optimiser and noise variables, batch
     position, history) is saved there atomically every ``checkpoint_every`` steps (default
     ``display_step``) and at the end; ``resume=True`` continues from it, to the same bits
@@ -216,7 +221,11 @@ def train(
     optimizer = make_optimizer(config) if optimizer is None else optimizer
     optimizer.build(model.trainable_variables)
     corrupt = make_corruption(config)
-    train_step = make_train_step(model, optimizer, corrupt, make_loss(config))
+    xla = config.architecture == "dense"  # XLA's convolutions on a CPU ran ~70 times slower
+    fast = fast and hasattr(dataset, "next_batch_indices")
+    # With noise, only the update is compiled (make_train_step), the noise drawn outside it
+    jit_update = fast and xla and corrupt is not None
+    train_step = make_train_step(model, optimizer, corrupt, make_loss(config), jit_update)
     saver, every = _checkpointer(
         checkpoint_dir,
         checkpoint_every,
@@ -234,11 +243,10 @@ def train(
     start, history = saver.restore() if resume else (0, [])
     if start > num_steps:
         raise ValueError(f"the checkpoint is at step {start}, past num_steps={num_steps}")
-    if fast and hasattr(dataset, "next_batch_indices"):
+    if fast:
         pixels = getattr(dataset, "pixels", None)
         images = dataset.images if pixels is None else pixels
-        # XLA's convolutions on a CPU ran ~70 times slower than TensorFlow's own kernels
-        chunk = make_train_chunk(train_step, images, jit_compile=config.architecture == "dense")
+        chunk = make_train_chunk(train_step, images, jit_compile=xla and corrupt is None)
         draw = lambda n: chunk(
             np.stack([dataset.next_batch_indices(batch_size) for _ in range(n)]).astype(np.int32)
         )

@@ -22,8 +22,9 @@ from tools.digest import code_digest
 #: When the test below fails: if the change alters what a training computes, bump
 #: ``cache.TRAINING_VERSION`` and add its digest here; if not (a rename, a refactoring that
 #: keeps every number), put the new digest under the current version.
-# one layer class, checked configs, checkpoint options, multiply_adds by flops: the same numbers
-TRAINING_CODE = {1: "7c186a68c73d2866"}
+# one layer class, checked configs, checkpoint options, multiply_adds by flops, the SAE and score
+# configs' fields: the same numbers (noisy dense runs moved to NOISE_VERSION 2)
+TRAINING_CODE = {1: "910b315a782ee6b4"}
 
 TINY = ae.OriginalConfig(num_steps=20, display_step=20, seed=4)
 
@@ -77,6 +78,15 @@ def test_training_code_change_needs_a_new_version():
         f"the training code changed (digest {digest}): bump cache.TRAINING_VERSION if "
         "it changes what a training computes, and record the digest in TRAINING_CODE"
     )
+
+
+def test_only_a_dense_denoisers_key_follows_the_noise_version(monkeypatch):
+    noisy, conv = ae.preset("denoiser"), ae.preset("conv_denoiser_128")
+    before = {c: cache.cache_key(c) for c in (noisy, conv, ae.OriginalConfig())}
+    monkeypatch.setattr(cache, "NOISE_VERSION", cache.NOISE_VERSION + 1)
+    assert cache.cache_key(noisy) != before[noisy]
+    assert cache.cache_key(conv) == before[conv]  # its noise is drawn as before
+    assert cache.cache_key(ae.OriginalConfig()) == before[ae.OriginalConfig()]
 
 
 def test_key_follows_the_version(monkeypatch):

@@ -219,6 +219,25 @@ def test_variants_train_as_configured(mnist_dir, variant):
     assert not np.array_equal(model.get_weights()[0], fresh[0])  # and then updated
 
 
+@pytest.mark.parametrize("noise", ["gaussian", "mask"])
+def test_the_fast_path_draws_the_plain_paths_noise(mnist_dir, noise):
+    """The fast path compiles only the update with XLA and draws the noise with
+    TensorFlow's kernels, as the plain path does: the same noise, so the same losses up to
+    XLA's rounding (inside XLA the noise would differ, and the losses by ~1e-3)."""
+    config = ae.OriginalConfig(seed=3, noise=noise, noise_level=0.5, num_steps=20)
+    paths = [
+        ae.train(
+            ae.Autoencoder(config),
+            ae.read_data_sets(mnist_dir, seed=3).train,
+            config,
+            verbose=False,
+            fast=fast,
+        )
+        for fast in (True, False)
+    ]
+    np.testing.assert_allclose(*([loss for _, loss in p] for p in paths), rtol=1e-5)
+
+
 def test_a_linear_model_trains_eagerly_with_its_unbounded_loss(mnist):
     """Eager steps check values: the plain ``mse`` refuses a linear output outside [0, 1],
     the loss that ``make_loss`` picks for it takes it as it is."""
