@@ -69,9 +69,9 @@ def make_train_step(
         corrupt: the input noise of a denoising autoencoder, or ``None``.
         loss: ``loss(x, x_hat)``, the original's ``mse`` or what ``make_loss(config)``
             chooses (``train`` passes that).
-        jit_compile: compile the update (forward pass, gradient, optimiser step) with XLA,
-            and leave the noise outside it, drawn by TensorFlow's own kernels: XLA's
-            random numbers on a CPU cost about as much as the rest of the step.
+        jit_compile: compile the update (forward pass, gradient, optimiser step)
+            with XLA, and leave the noise outside it, drawn by TensorFlow's own
+            kernels: XLA's random numbers on a CPU cost as much as the rest of a step.
 
     Returns:
         The function ``train_step(x)``, which makes one update on the batch ``x`` and
@@ -87,8 +87,13 @@ def make_train_step(
         optimizer.apply_gradients(zip(gradients, variables, strict=True))
         return batch_loss
 
-    update = tf.function(update, jit_compile=True) if jit_compile else update
-    return lambda x: update(x, x if corrupt is None else corrupt(x))
+    if jit_compile:
+        update = tf.function(update, jit_compile=True)
+
+    def train_step(x):
+        return update(x, x if corrupt is None else corrupt(x))
+
+    return train_step
 
 
 def make_train_chunk(
