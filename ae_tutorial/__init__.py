@@ -120,6 +120,16 @@ _HOME = {
     "FeatureMatch": "sae_metrics",
     "label_selectivity": "sae_metrics",
     "Selectivity": "sae_metrics",
+    "SAEInputs": "sae_train",
+    "sae_inputs": "sae_train",
+    "train_sae": "sae_train",
+    "sae_predict": "sae_train",
+    "sae_measures": "sae_train",
+    "selective": "sae_train",
+    "pixel_error": "sae_train",
+    "RECOVERED_COSINE": "sae_train",
+    "SELECTIVE_MIN_FIRES": "sae_train",
+    "SELECTIVE_PRECISION": "sae_train",
     "GaussianMixture": "score_reference",
     "score_from_denoiser": "score_reference",
     "denoiser_from_score": "score_reference",
@@ -130,6 +140,19 @@ _HOME = {
     "conv_network": "score",
     "train_denoiser": "score",
     "annealed_langevin": "score",
+    "score_data": "score_train",
+    "train_score": "score_train",
+    "draw_samples": "score_train",
+    "STEPS_PER_SIGMA": "score_train",
+    "STEP_SIZE": "score_train",
+    "SWEEP_SAMPLES": "score_train",
+    "mixture_errors": "score_train",
+    "denoising_mse": "score_train",
+    "mse_ratios": "score_train",
+    "score_measures": "score_train",
+    "frechet_distance": "sample_quality",
+    "digit_classifier": "sample_quality",
+    "SampleYardsticks": "sample_quality",
 }
 __all__ = list(_HOME)
 #: Modules that load without TensorFlow; any other is imported after ``_tf``, quietly.
@@ -139,7 +162,10 @@ _LIGHT = {
     "sae_metrics", "score_reference",
 }  # fmt: skip
 #: Modules written for any Keras backend: TensorFlow is loaded first only when it is Keras'.
-_ANY_BACKEND = {"vae", "cache", "data", "likelihood", "sae", "score"}
+_ANY_BACKEND = {
+    "vae", "cache", "data", "likelihood", "sae", "sae_train", "score", "score_train",
+    "sample_quality",
+}  # fmt: skip
 
 
 def __getattr__(name: str) -> object:

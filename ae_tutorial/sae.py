@@ -83,8 +83,8 @@ def top_k(pre, k: int):
         k: entries kept per row.
 
     Returns:
-        An array of ``pre``'s shape with at most ``k`` non-zeros per row (fewer where a kept
-        entry is <= 0; more only where entries tie exactly with the k-th largest).
+        An array of ``pre``'s shape with at most ``k`` non-zeros per row (fewer where a
+        kept entry is <= 0; more only where entries tie exactly with the k-th largest).
     """
     kth = ops.top_k(pre, k)[0][:, -1:]
     return ops.where(pre >= kth, ops.relu(pre), ops.zeros_like(pre))

@@ -105,7 +105,8 @@ class ScoreConfig:
 
     @property
     def sigmas(self) -> np.ndarray:
-        """The noise levels, largest first: ``np.geomspace(sigma_max, sigma_min, num_sigmas)``."""
+        """Return the noise levels, largest first (``np.geomspace(sigma_max, sigma_min,
+        num_sigmas)``)."""
         return np.geomspace(self.sigma_max, self.sigma_min, self.num_sigmas)
 
     def to_dict(self) -> dict[str, object]:
