@@ -65,6 +65,8 @@ _HOME = {
     "train": "training",
     "Trained": "cache",
     "trained": "cache",
+    "traced": "traces",
+    "Trace": "traces",
     "TF1_PRINTED_LOSSES": "reference",
     "OriginalRun": "reference",
     "run_original": "reference",

@@ -134,6 +134,10 @@ BOOK_PRESETS: tuple[str, ...] = (
     *("vae_2d", "vae_2d_mean", "vae_16", "vae_16_without_2", "vae_burda_short"),
 )
 
+#: The book presets that a chapter follows from the inside (``ae.traced``, chapter "Why the
+#: original learns so slowly"): ``scripts/warm_cache.py`` traces them as it trains them.
+TRACED_PRESETS: tuple[str, ...] = ("original",)
+
 #: Each sweep's name mapped to the presets it trains over seeds, into
 #: ``book/data/sweep_<name>.csv``.
 SWEEPS: dict[str, tuple[str, ...]] = {

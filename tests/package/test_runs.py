@@ -39,6 +39,7 @@ def test_sweeps_and_the_books_cache_name_presets():
         assert names, sweep
         assert set(names) <= set(runs.PRESETS), sweep
     assert set(runs.BOOK_PRESETS) <= set(runs.PRESETS)
+    assert set(runs.TRACED_PRESETS) <= set(runs.BOOK_PRESETS)
     assert len(set(runs.BOOK_PRESETS)) == len(runs.BOOK_PRESETS)
 
 
