@@ -79,8 +79,8 @@ class Interval:
 
 
 #: The values every field of ``OriginalConfig``, ``VAEConfig`` and the configurations of
-#: ``today`` (``SAEConfig``, ``ScoreConfig``) may take, by field name: an
-#: ``Interval`` of numbers or a tuple of the strings allowed (scikit-learn's
+#: ``today`` (``SAEConfig``, ``ScoreConfig``, ``MAEConfig``, ``VQVAEConfig``) may take, by
+#: field name: an ``Interval`` of numbers or a tuple of the strings allowed (scikit-learn's
 #: ``_parameter_constraints`` is the model). Each configuration checks its fields against it,
 #: and the command line's options take their choices from it.
 ALLOWED: dict[str, Interval | tuple[str, ...]] = {
@@ -122,6 +122,19 @@ ALLOWED: dict[str, Interval | tuple[str, ...]] = {
     "sigma_min": Interval(float, 0, low_open=True),
     "num_sigmas": Interval(int, 1, 1_000),
     "data_std": Interval(float, 0, low_open=True, or_none=True),
+    # MAEConfig's own fields (chapter "Masked autoencoders")
+    "mask_ratio": Interval(float, 0, 0.99, low_open=True),  # at least one patch seen
+    "embed_dim": Interval(int, 1, MAX_WIDTH),
+    "depth": Interval(int, 1, 12),
+    "num_heads": Interval(int, 1, 64),
+    "decoder_dim": Interval(int, 1, MAX_WIDTH),
+    "decoder_depth": Interval(int, 1, 12),
+    # VQVAEConfig's own fields (chapter "Discrete codes")
+    "num_codes": Interval(int, 2, MAX_WIDTH),
+    "code_dim": Interval(int, 1, MAX_WIDTH),
+    "beta": Interval(float, 0),
+    "prior_steps": Interval(int, 0, MAX_STEPS),
+    "restart_every": Interval(int, 0, MAX_STEPS),
 }
 #: The string fields' allowed values: ``ALLOWED``'s tuples.
 CHOICES = {name: allowed for name, allowed in ALLOWED.items() if isinstance(allowed, tuple)}

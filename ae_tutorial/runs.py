@@ -17,7 +17,7 @@ A sweep (``SWEEPS``) is a tuple of preset names, trained over several seeds by
 from dataclasses import replace
 
 from .config import OriginalConfig, VAEConfig
-from .today import SAEConfig, ScoreConfig
+from .today import MAEConfig, SAEConfig, ScoreConfig, VQVAEConfig
 
 #: The training that the variants find best: Glorot initial weights, Adam at 1e-3.
 BEST = {"initializer": "glorot", "optimizer": "adam", "learning_rate": 0.001}
@@ -74,7 +74,10 @@ _SAE_MNIST = {"activations": "dense_16", "k": 16, "epochs": 5, "learning_rate": 
 _MIXTURE = {"data": "mixture", "sigma_min": 0.1, "num_sigmas": 3, "data_std": None}
 _MIXTURE |= {"num_steps": 2_000, "batch_size": 256}
 
-Config = OriginalConfig | VAEConfig | SAEConfig | ScoreConfig
+#: The masked autoencoders' mask ratios (chapter "Masked autoencoders").
+MASK_RATIOS = (0.25, 0.5, 0.75, 0.9)
+
+Config = OriginalConfig | VAEConfig | SAEConfig | ScoreConfig | MAEConfig | VQVAEConfig
 
 #: Every named training, its name mapped to its configuration (seed 0).
 PRESETS: dict[str, Config] = {
@@ -124,6 +127,13 @@ PRESETS: dict[str, Config] = {
     "score_mixture": ScoreConfig(**_MIXTURE),
     "score_mnist_short": ScoreConfig(num_steps=500),
     "score_mnist": ScoreConfig(num_steps=3_500),
+    # chapter "Masked autoencoders": one per mask ratio (mae_75 is the chapter's own run)
+    **{f"mae_{round(100 * r)}": MAEConfig(mask_ratio=r) for r in MASK_RATIOS},
+    # chapter "Discrete codes": 128 codes of 16 numbers, then an autoregressive prior;
+    # vqvae_no_restarts is the control without dead-code restarts
+    "vqvae": VQVAEConfig(),
+    "vqvae_prior": VQVAEConfig(prior_steps=500),
+    "vqvae_no_restarts": VQVAEConfig(prior_steps=500, restart_every=0),
 }
 
 #: The presets the chapters load through ``trained`` (seed 0): the book's weight cache. The
@@ -160,6 +170,10 @@ SWEEPS: dict[str, tuple[str, ...]] = {
     # chapter "From denoising to diffusion"
     "score_mixture": ("score_mixture",),
     "score_mnist": ("score_mnist_short", "score_mnist"),
+    # chapter "Masked autoencoders": the mask ratio's sweep
+    "mae": tuple(f"mae_{round(100 * r)}" for r in MASK_RATIOS),
+    # chapter "Discrete codes"
+    "vqvae": ("vqvae_prior", "vqvae_no_restarts"),
 }
 
 

@@ -220,6 +220,20 @@ def _score(config):
     return score_measures(config)
 
 
+def _mae(config):
+    """Train ``config``'s masked autoencoder: seconds and ``mae_measures``' columns."""
+    from .mae_train import mae_measures
+
+    return mae_measures(config)
+
+
+def _vqvae(config):
+    """Train ``config``'s VQ-VAE (and its prior): seconds and ``vqvae_measures``' columns."""
+    from .vqvae_train import vqvae_measures
+
+    return vqvae_measures(config)
+
+
 _MEASURES = {
     "autoencoder": _autoencoder,
     "vae": _vae,
@@ -232,6 +246,8 @@ _MEASURES = {
     "sae_dense_16": _sae,
     "score_mixture": _score,
     "score_mnist": _score,
+    "mae": _mae,
+    "vqvae": _vqvae,
 }
 
 

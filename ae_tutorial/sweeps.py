@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from .config import OriginalConfig, VAEConfig
-from .runs import SWEEPS, preset
-from .today import SAEConfig, ScoreConfig
+from .runs import SWEEPS, Config, preset
+from .today import MAEConfig, SAEConfig, ScoreConfig, VQVAEConfig
 
 #: The seed bands (chapter "The training loop"): the original over seeds, its loss at each
 #: printed step, trained by the package's port and by the original's own TF1 graph.
@@ -74,6 +74,15 @@ SAE_EXTRA = {"toy": ("mcc", "recovered"), "dense_16": ("selective", "pixel_error
 #: then the annealed Langevin samples' Frechet distance, median distance to the nearest
 #: training digit and a classifier's mean confidence.
 SAMPLE_MEASURES = ("frechet", "nn_distance", "confidence")
+#: What a masked autoencoder's sweep measures (chapter "Masked autoencoders"): the test MSE
+#: over the hidden patches, and a linear probe's test accuracy on the encoder's pooled
+#: features with 100, 1,000 and all training labels.
+MAE_MEASURES = ("masked_mse", "probe_100", "probe_1000", "probe_all")
+#: What a VQ-VAE's sweep measures (chapter "Discrete codes"): the test MSE and the MSE over
+#: the training pixels' variance, the codebook's perplexity and dead codes on the test
+#: digits, and the test codes' bits per image under each prior.
+VQVAE_MEASURES = ("test_mse", "normalized_mse", "perplexity", "dead_codes")
+VQVAE_MEASURES += ("bits_independent", "bits_prior")
 
 #: The columns every sweep's CSV starts with.
 LEADING = ("name", "seed", "config", "seconds", "tensorflow", "keras", "backend")
@@ -111,6 +120,12 @@ FORMATS = {
     "frechet": r"\d+\.\d{3}",
     "nn_distance": r"\d+\.\d{6}",
     "confidence": r"[01]\.\d{6}",
+    "masked_mse": r"\d+\.\d{6}",
+    "probe_COUNT": r"[01]\.\d{6}",
+    "perplexity": r"\d+\.\d{3}",
+    "dead_codes": r"\d+",
+    "bits_independent": r"\d+\.\d{3}",
+    "bits_prior": r"(\d+\.\d{3})?",
 }
 
 
@@ -120,6 +135,7 @@ _GENERIC = {
     r"auc_\d": "auc_DIGIT",
     r"score_error_\d+": "score_error_LEVEL",
     r"mse_ratio_\d+": "mse_ratio_LEVEL",
+    r"probe_(\d+|all)": "probe_COUNT",
 }
 
 
@@ -182,7 +198,8 @@ def run_kind(sweep: str) -> str:
     Returns:
         ``"port"`` or ``"tf1"`` for a seed band, a value of ``SPECIAL_KINDS`` for its
         sweeps, ``"sae_toy"`` or ``"sae_dense_16"`` for sparse autoencoders,
-        ``"score_mixture"`` or ``"score_mnist"`` for denoisers, ``"vae"`` or
+        ``"score_mixture"`` or ``"score_mnist"`` for denoisers, ``"mae"`` or ``"vqvae"``
+        for the chapters "Masked autoencoders" and "Discrete codes", ``"vae"`` or
         ``"autoencoder"`` otherwise.
     """
     if sweep in SEED_BANDS:
@@ -194,6 +211,8 @@ def run_kind(sweep: str) -> str:
         return f"sae_{config.activations}"
     if isinstance(config, ScoreConfig):
         return f"score_{config.data}"
+    if isinstance(config, (MAEConfig, VQVAEConfig)):
+        return "mae" if isinstance(config, MAEConfig) else "vqvae"
     return "vae" if isinstance(config, VAEConfig) else "autoencoder"
 
 
@@ -219,6 +238,10 @@ def columns(sweep: str, **changes: object) -> tuple[str, ...]:
         return (*LEADING, *HELD_OUT_MEASURES)
     if kind == "likelihood":
         return (*LEADING, *LIKELIHOOD_BOUNDS, "test_nll_k1000_se")
+    if kind == "mae":
+        return (*LEADING, *MAE_MEASURES)
+    if kind == "vqvae":
+        return (*LEADING, *VQVAE_MEASURES)
     if kind.startswith("sae_"):
         return (*LEADING, *SAE_MEASURES, *SAE_EXTRA[kind.removeprefix("sae_")])
     if kind.startswith("score_"):
@@ -230,7 +253,7 @@ def columns(sweep: str, **changes: object) -> tuple[str, ...]:
     return (*LEADING, *(f"loss_{step}" for step in steps))
 
 
-def config_json(config: OriginalConfig | VAEConfig | SAEConfig | ScoreConfig) -> str:
+def config_json(config: Config) -> str:
     """The ``config`` column: the fields that differ from the class's defaults, as JSON.
 
     The seed, which has its own column, is left out; keys are sorted.

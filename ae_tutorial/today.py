@@ -1,9 +1,11 @@
 """The runs of the part "Autoencoders today" as data: ``SAEConfig`` (chapter "Sparse
-autoencoders") and ``ScoreConfig`` (chapter "From denoising to diffusion").
+autoencoders"), ``ScoreConfig`` (chapter "From denoising to diffusion"), ``MAEConfig``
+(chapter "Masked autoencoders") and ``VQVAEConfig`` (chapter "Discrete codes").
 
 Each is a frozen dataclass whose fields ``ALLOWED`` checks, as ``OriginalConfig`` and
 ``VAEConfig`` are: the presets (``ae.preset``) and the stored sweeps (``scripts/sweep.py``)
-name them the same way. Nothing heavy loads here; ``sae_train`` and ``score_train`` train them.
+name them the same way. Nothing heavy loads here; ``sae_train``, ``score_train``,
+``mae_train`` and ``vqvae_train`` train them.
 """
 
 from dataclasses import asdict, dataclass
@@ -108,6 +110,99 @@ class ScoreConfig:
         """Return the noise levels, largest first (``np.geomspace(sigma_max, sigma_min,
         num_sigmas)``)."""
         return np.geomspace(self.sigma_max, self.sigma_min, self.num_sigmas)
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the fields as a plain ``dict`` (for tables)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class MAEConfig:
+    """Everything that decides a trained masked autoencoder (chapter "Masked autoencoders").
+
+    A digit is cut into 49 patches of 4 x 4 pixels; each training image hides a random
+    ``mask_ratio`` of them. A small transformer encodes the visible patches only, a lighter
+    one predicts the pixels of the hidden ones, and the loss counts the hidden patches only.
+
+    Args:
+        mask_ratio: the share of the 49 patches hidden in each image (above 0, below 1).
+        embed_dim: the encoder's width (numbers per patch).
+        depth: the encoder's transformer blocks.
+        num_heads: attention heads in each block (encoder and decoder).
+        decoder_dim: the decoder's width.
+        decoder_depth: the decoder's transformer blocks.
+        num_steps: Adam steps.
+        batch_size: images per step.
+        learning_rate: Adam's.
+        seed: the weights', the batches' and the masks' seed.
+
+    Raises:
+        ValueError: a ``FieldError`` naming the field, if a value is not one ``ALLOWED`` gives
+            it, or a width is not a multiple of ``num_heads``.
+    """
+
+    mask_ratio: float = 0.75  # the share of patches hidden
+    embed_dim: int = 64  # the encoder's width
+    depth: int = 2  # the encoder's transformer blocks
+    num_heads: int = 4  # attention heads per block
+    decoder_dim: int = 32  # the decoder's width
+    decoder_depth: int = 1  # the decoder's transformer blocks
+    num_steps: int = 1_000  # Adam steps
+    batch_size: int = 64  # images per step
+    learning_rate: float = 1e-3  # Adam's
+    seed: int = 0  # the weights', the batches' and the masks'
+
+    def __post_init__(self):
+        _check_fields(self)
+        for field in ("embed_dim", "decoder_dim"):
+            if getattr(self, field) % self.num_heads:
+                reason = f"must be a multiple of num_heads = {self.num_heads}"
+                raise FieldError("MAEConfig", field, f"{reason}, got {getattr(self, field)!r}")
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the fields as a plain ``dict`` (for tables)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class VQVAEConfig:
+    """Everything that decides a trained VQ-VAE (chapter "Discrete codes").
+
+    A convolutional encoder maps a digit to a 7 x 7 grid of vectors; each is replaced by the
+    nearest of ``num_codes`` codebook vectors, so an image becomes 49 code indices. The
+    gradient passes the lookup straight through; the codebook and commitment losses (weight
+    ``beta``) pull codes and encoder outputs together.
+
+    Args:
+        num_codes: the codebook's size.
+        code_dim: numbers per code vector.
+        beta: the commitment loss's weight (0.25 in van den Oord et al.).
+        num_steps: Adam steps.
+        batch_size: images per step.
+        learning_rate: Adam's.
+        prior_steps: Adam steps of the autoregressive prior over the 7 x 7 codes trained
+            after the VQ-VAE (0: none).
+        restart_every: every this many steps in the first half of training, codes no
+            recent digit picks move onto encoder outputs (0: no restarts).
+        seed: the weights', the batches' and the prior's seed.
+
+    Raises:
+        ValueError: a ``FieldError`` naming the field, if a value is not one ``ALLOWED`` gives
+            it.
+    """
+
+    num_codes: int = 128  # the codebook's size
+    code_dim: int = 16  # numbers per code vector
+    beta: float = 0.25  # the commitment loss's weight
+    num_steps: int = 2_000  # Adam steps
+    batch_size: int = 64  # images per step
+    learning_rate: float = 2e-3  # Adam's
+    prior_steps: int = 0  # the autoregressive prior's Adam steps (0: none)
+    restart_every: int = 100  # steps between dead-code restarts (0: none)
+    seed: int = 0  # the weights', the batches' and the prior's
+
+    def __post_init__(self):
+        _check_fields(self)
 
     def to_dict(self) -> dict[str, object]:
         """Return the fields as a plain ``dict`` (for tables)."""

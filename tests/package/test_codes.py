@@ -91,3 +91,15 @@ def test_pca_baseline_refuses_what_it_cannot_do(images, n_components, message):
     pca = ae.PCABaseline(decaying_images(6))
     with pytest.raises(ValueError, match=message):
         pca.reconstruct(images, n_components)
+
+
+def test_linear_probe_uses_the_first_n_of_probe_order():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 200)
+    features = labels[:, None] + 0.1 * rng.standard_normal((200, 3))
+    assert ae.linear_probe(features, labels, features, labels) == 1.0
+    chosen = ae.probe_order(200)[:10]
+    np.testing.assert_array_equal(chosen, np.random.default_rng(0).permutation(200)[:10])
+    wrong = labels.copy()
+    wrong[chosen] = 1 - wrong[chosen]  # the first 10 of the order, mislabelled
+    assert ae.linear_probe(features, wrong, features, labels, n=10) == 0.0

@@ -143,9 +143,10 @@ def test_a_numpy_seed_becomes_a_plain_int():
 
 
 def test_one_table_holds_every_fields_allowed_values():
-    """``ALLOWED`` has an entry for each field of the four configurations and no other; the
+    """``ALLOWED`` has an entry for each field of the six configurations and no other; the
     string fields' choices and the VAE's reductions are its tuples."""
-    classes = (OriginalConfig, VAEConfig, ae.SAEConfig, ae.ScoreConfig)
+    classes = (OriginalConfig, VAEConfig, ae.SAEConfig, ae.ScoreConfig, ae.MAEConfig)
+    classes += (ae.VQVAEConfig,)
     names = {f.name for cls in classes for f in dataclasses.fields(cls)}
     assert set(ALLOWED) == names
     assert CHOICES == {k: v for k, v in ALLOWED.items() if isinstance(v, tuple)}

@@ -1,4 +1,5 @@
-"""The configurations of the part "Autoencoders today": ``SAEConfig`` and ``ScoreConfig``."""
+"""The configurations of the part "Autoencoders today": ``SAEConfig``, ``ScoreConfig``,
+``MAEConfig`` and ``VQVAEConfig``."""
 
 import numpy as np
 import pytest
@@ -49,3 +50,22 @@ def test_the_presets_are_the_chapters_runs():
     assert ae.preset("sae_dense_16").activations == "dense_16"
     assert ae.preset("score_mnist").num_steps == 3_500
     assert len(ae.preset("score_mixture").sigmas) == 3
+
+
+def test_a_masked_autoencoder_config_checks_its_ratio_and_widths():
+    assert ae.MAEConfig(mask_ratio=0.9).mask_ratio == 0.9
+    with pytest.raises(ValueError, match=r"MAEConfig\.mask_ratio must be a finite number > 0"):
+        ae.MAEConfig(mask_ratio=1.0)
+    with pytest.raises(ValueError, match=r"MAEConfig\.embed_dim must be a multiple of num_heads"):
+        ae.MAEConfig(embed_dim=30, num_heads=4)
+    with pytest.raises(ValueError, match=r"MAEConfig\.decoder_dim must be a multiple of num_heads"):
+        ae.MAEConfig(decoder_dim=30, num_heads=4)
+    assert [ae.preset(f"mae_{r}").mask_ratio for r in (25, 50, 75, 90)] == [0.25, 0.5, 0.75, 0.9]
+
+
+def test_a_vqvae_config_checks_its_fields():
+    with pytest.raises(ValueError, match=r"VQVAEConfig\.num_codes must be an integer in 2"):
+        ae.VQVAEConfig(num_codes=1)
+    with pytest.raises(ValueError, match=r"VQVAEConfig\.beta must be a finite number >= 0"):
+        ae.VQVAEConfig(beta=-0.25)
+    assert ae.preset("vqvae_prior").prior_steps > 0
